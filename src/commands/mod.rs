@@ -1,0 +1,49 @@
+//! One module per subcommand, each with the same shape:
+//!
+//! ```ignore
+//! #[derive(Debug, clap::Args)]
+//! pub struct Args { ... }
+//! pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult;
+//! ```
+
+pub mod apply;
+pub mod bench;
+pub mod check;
+pub mod diff;
+pub mod explain;
+pub mod export;
+pub mod pr_body;
+pub mod rebase;
+pub mod setup;
+pub mod status;
+pub mod test;
+pub mod toolchain;
+pub mod version;
+
+use crate::cli::Command;
+use crate::context::CommandContext;
+use crate::error::CommandResult;
+
+/// Route a parsed command to its module.
+pub fn dispatch(ctx: &mut CommandContext, command: &Command) -> CommandResult {
+    match command {
+        Command::Setup(a) => setup::run(ctx, a),
+        Command::Status(a) => status::run(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
+        Command::Export(a) => export::run(ctx, a),
+        Command::Rebase(a) => rebase::run(ctx, a),
+        Command::Check(a) => check::run(ctx, a),
+        Command::Explain(a) => explain::run(ctx, a),
+        Command::Test(a) => test::run(ctx, a),
+        Command::Toolchain(a) => toolchain::run(ctx, a),
+        Command::Diff(a) => diff::run(ctx, a),
+        Command::Version(a) => version::run(ctx, a),
+        Command::PrBody(a) => pr_body::run(ctx, a),
+        Command::Bench(a) => bench::run(ctx, a),
+    }
+}
+
+/// The error a not-yet-built subcommand returns (exit 2), naming the issue that builds it.
+pub(crate) fn not_yet(name: &str) -> crate::error::CommandError {
+    crate::error::CommandError::internal(format!("`dsock {name}` is not implemented yet"))
+}

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod series;
 
 use clap::Parser;
 

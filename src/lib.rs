@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod context;
 pub mod error;
 pub mod exit;
+pub mod git;
 pub mod series;
 
 use clap::Parser;

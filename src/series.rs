@@ -34,6 +34,12 @@ pub const SERIES_DIR: &str = "patch-series";
 pub const MANIFEST: &str = "series.toml";
 /// Directory (relative to the dsock repo root) holding the files the series adds.
 pub const OVERLAY_DIR: &str = "emscripten";
+/// Directory (relative to [`SERIES_DIR`]) holding the patch files.
+pub const PATCHES_DIR: &str = "patches";
+/// Upstream Emscripten, the default `upstream.url`.
+pub const UPSTREAM_URL: &str = "https://github.com/emscripten-core/emscripten";
+/// The trailer that carries a commit's stable id on branch commits.
+pub const CHANGE_ID_TRAILER: &str = "Change-Id";
 
 /// Where the series applies: the upstream repository and the base commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,9 +112,42 @@ impl Series {
         Ok(series)
     }
 
-    /// Serialize deterministically (field order as declared).
+    /// Serialize deterministically (field order as declared), with a header comment.
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).expect("series serializes")
+        format!(
+            "# The -sDIRECT_SOCKETS patch series. Written by `dsock export`; see docs/series.md.\n\n{}",
+            toml::to_string_pretty(self).expect("series serializes")
+        )
+    }
+
+    /// Write `patch-series/series.toml` (creating the directory).
+    pub fn save(&self, repo_root: &Path) -> CommandResult<()> {
+        let path = Self::manifest_path(repo_root);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, self.to_toml())?;
+        Ok(())
+    }
+
+    /// Absolute path of a patch named in [`SeriesCommit::patches`].
+    pub fn patch_path(repo_root: &Path, rel: &str) -> PathBuf {
+        repo_root.join(SERIES_DIR).join(rel)
+    }
+
+    /// Absolute path of an overlay file named in [`SeriesCommit::overlay`].
+    pub fn overlay_path(repo_root: &Path, rel: &str) -> PathBuf {
+        repo_root.join(OVERLAY_DIR).join(rel)
+    }
+
+    /// The commit with this stable id.
+    pub fn commit(&self, id: &str) -> Option<&SeriesCommit> {
+        self.commits.iter().find(|c| c.id == id)
+    }
+
+    /// The commit that adds overlay file `path` (relative to `emscripten/`).
+    pub fn overlay_owner(&self, path: &str) -> Option<&SeriesCommit> {
+        self.commits.iter().find(|c| c.overlay.iter().any(|f| f == path))
     }
 
     /// Structural checks: base is a full sha, ids unique and well-formed,
@@ -140,6 +179,72 @@ impl Series {
         }
         Ok(())
     }
+}
+
+impl SeriesCommit {
+    /// The full commit message `dsock apply` writes: subject, blank line, body, and the
+    /// `Change-Id: <id>` trailer (joined to the body's trailer block if it ends with one).
+    pub fn message(&self) -> String {
+        compose_message(&self.subject, &self.body, &self.id)
+    }
+}
+
+/// Build a commit message from its parts (see [`SeriesCommit::message`]).
+pub fn compose_message(subject: &str, body: &str, id: &str) -> String {
+    let body = body.trim();
+    let trailer = format!("{CHANGE_ID_TRAILER}: {id}");
+    if body.is_empty() {
+        return format!("{subject}\n\n{trailer}\n");
+    }
+    let last_para = body.rsplit("\n\n").next().unwrap_or("");
+    let sep = if is_trailer_block(last_para) { "\n" } else { "\n\n" };
+    format!("{subject}\n\n{body}{sep}{trailer}\n")
+}
+
+/// Split a raw commit message into `(subject, body, change id)`. The `Change-Id:`
+/// trailer (if any, in the last paragraph) is removed from the body; the body is
+/// trimmed. The subject is the first line.
+pub fn parse_message(raw: &str) -> (String, String, Option<String>) {
+    let raw = raw.replace("\r\n", "\n");
+    let raw = raw.trim();
+    let (subject, rest) = raw.split_once('\n').unwrap_or((raw, ""));
+    let rest = rest.trim();
+    let mut id = None;
+    let mut body = rest.to_string();
+    // Only the last paragraph can hold trailers.
+    let (head, last) = match rest.rfind("\n\n") {
+        Some(i) => (&rest[..i], &rest[i + 2..]),
+        None => ("", rest),
+    };
+    if is_trailer_block(last) {
+        let prefix = format!("{CHANGE_ID_TRAILER}: ");
+        let mut kept = Vec::new();
+        for line in last.lines() {
+            match line.strip_prefix(&prefix).map(str::trim) {
+                Some(v) if is_change_id(v) && id.is_none() => id = Some(v.to_string()),
+                _ => kept.push(line),
+            }
+        }
+        let kept = kept.join("\n");
+        body = match (head.is_empty(), kept.is_empty()) {
+            (true, _) => kept,
+            (false, true) => head.to_string(),
+            (false, false) => format!("{head}\n\n{kept}"),
+        };
+    }
+    (subject.trim().to_string(), body.trim().to_string(), id)
+}
+
+/// `true` when every line of `para` looks like a git trailer (`Token: value`).
+fn is_trailer_block(para: &str) -> bool {
+    let para = para.trim();
+    !para.is_empty()
+        && para.lines().all(|l| {
+            let Some((token, value)) = l.split_once(": ") else { return false };
+            !value.trim().is_empty()
+                && token.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// `true` for a 40-digit lowercase hex string.
@@ -186,6 +291,28 @@ overlay = ["src/lib/libsockfs_direct.js"]
         s.commits.push(c);
         let err = s.validate().unwrap_err();
         assert!(err.contains("belongs to two commits"), "{err}");
+    }
+
+    #[test]
+    fn message_round_trips_through_trailer() {
+        let id = "I0000000000000000000000000000000000000001";
+        for body in ["", "Because.", "Because.\n\nSigned-off-by: A <a@example.com>", "Para 1\n\nPara 2"] {
+            let msg = compose_message("Subject", body, id);
+            assert!(msg.ends_with(&format!("Change-Id: {id}\n")), "{msg}");
+            let (subject, parsed_body, parsed_id) = parse_message(&msg);
+            assert_eq!(subject, "Subject");
+            assert_eq!(parsed_body, body);
+            assert_eq!(parsed_id.as_deref(), Some(id));
+        }
+        let msg = compose_message("S", "Text\n\nSigned-off-by: A <a@example.com>", id);
+        assert!(msg.contains("a@example.com>\nChange-Id:"), "trailer joins the block: {msg}");
+    }
+
+    #[test]
+    fn message_without_trailer_has_no_id() {
+        let (s, b, id) = parse_message("Subject\n\nBody text: not a trailer line\nsecond line\n");
+        assert_eq!((s.as_str(), id), ("Subject", None));
+        assert_eq!(b, "Body text: not a trailer line\nsecond line");
     }
 
     #[test]

@@ -1,11 +1,424 @@
-//! `dsock apply`.
+//! `dsock apply [--onto REV] [--branch NAME] [--force]`: materialize the series as
+//! real commits on a branch of the Emscripten checkout.
+//!
+//! The commits are built with plumbing in a private index (`GIT_INDEX_FILE`):
+//! `read-tree BASE`, then per series commit `hash-object` + `update-index` for its
+//! overlay files and `apply --cached` for its patches, `write-tree`, `commit-tree`.
+//! No work tree is touched and HEAD never moves; only `refs/heads/<branch>` is updated
+//! (if that branch is checked out somewhere and clean, that work tree is fast-forwarded
+//! with `git reset --keep`; if it is dirty, apply refuses).
+//!
+//! Commits are deterministic: author = the recorded author, committer = the author,
+//! both dated at the committer date of the commit they are built on top of (the base,
+//! or `--onto`); the message is subject + body + `Change-Id:` trailer. The same series
+//! on the same base gives the same commit ids on any machine.
+//!
+//! Library use (e.g. `dsock test --apply`): [`materialize`] builds the series on a base
+//! and points a branch at it; [`build`] only builds the commits (no ref moves).
 
+use std::path::Path;
+
+use crate::config;
 use crate::context::CommandContext;
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
+use crate::exit::ExitStatus;
+use crate::git::{Git, Ident, TempIndex};
+use crate::series::{Series, OVERLAY_DIR};
+
+use super::export::DEFAULT_BRANCH;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
-
-pub fn run(_ctx: &mut CommandContext, _args: &Args) -> CommandResult {
-    Err(super::not_yet("apply"))
+pub struct Args {
+    /// Build the series on this commit instead of the recorded base (3-way merge per commit;
+    /// on conflict nothing is written, run `dsock rebase --onto REV`).
+    #[arg(long, value_name = "REV")]
+    pub onto: Option<String>,
+    /// Branch of the checkout to (re)write.
+    #[arg(long, default_value = DEFAULT_BRANCH)]
+    pub branch: String,
+    /// Replace the branch even if it has commits the series does not record
+    /// (the old tip is kept as `refs/dsock/backup/<branch>`).
+    #[arg(long)]
+    pub force: bool,
 }
+
+/// Ref holding the last branch tip dsock wrote from, or recorded into, the series
+/// (`apply`, `rebase`, `export`). A branch still at this tip loses nothing when replaced.
+pub fn recorded_ref(branch: &str) -> String {
+    format!("refs/dsock/recorded/{branch}")
+}
+
+/// Ref holding the branch tip before the last time dsock replaced it.
+pub fn backup_ref(branch: &str) -> String {
+    format!("refs/dsock/backup/{branch}")
+}
+
+/// One series commit built as a git commit object.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BuiltCommit {
+    /// The series commit's stable id (`I` + 40 hex).
+    pub id: String,
+    pub subject: String,
+    /// Full commit id in the checkout's object store.
+    pub sha: String,
+}
+
+/// Why the series could not be built on its base.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyFailure {
+    /// 0-based position in the series.
+    pub index: usize,
+    pub id: String,
+    pub subject: String,
+    /// The patch or overlay file that failed (relative to the dsock repo).
+    pub file: String,
+    /// git's message.
+    pub detail: String,
+}
+
+impl std::fmt::Display for ApplyFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "commit {} \"{}\" ({}): {} does not apply: {}",
+            self.index + 1,
+            self.subject,
+            self.id,
+            self.file,
+            self.detail
+        )
+    }
+}
+
+/// Build every series commit on `series.upstream.base`, in memory (objects only; no ref,
+/// index or work tree changes). Returns the commits oldest first, or where it failed.
+///
+/// Errors (Usage) when the base is missing from the checkout (hint: fetch) or an overlay
+/// file is missing (hint: export); git failures are Git errors.
+pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Result<Vec<BuiltCommit>, ApplyFailure>> {
+    let base = git.rev_parse_commit(&series.upstream.base).map_err(|_| {
+        CommandError::usage(format!(
+            "the series base {:.12} is not in the checkout {}",
+            series.upstream.base,
+            git.dir().display()
+        ))
+        .with_hint(format!("fetch it: `git -C {} fetch origin {}`", git.dir().display(), series.upstream.branch))
+    })?;
+    let date = git.committer_date(&base)?;
+    let versions = overlay_versions(git, series, repo_root)?;
+    let index = TempIndex::new()?;
+    let g = git.with_index(index.path());
+    g.run(["read-tree", &base])?;
+    let mut parent = base;
+    let mut built = Vec::new();
+    for (i, c) in series.commits.iter().enumerate() {
+        for f in &c.overlay {
+            let (mode, blob) = &versions[f];
+            if let Some(blob) = blob {
+                g.run(["update-index", "--add", "--cacheinfo", &format!("{mode},{blob},{f}")])?;
+            }
+        }
+        for p in &c.patches {
+            let path = Series::patch_path(repo_root, p);
+            let abs = path.to_string_lossy().into_owned();
+            let out = g.output(["apply", "--cached", "--whitespace=nowarn", &abs])?;
+            if !out.status.success() {
+                return Ok(Err(ApplyFailure {
+                    index: i,
+                    id: c.id.clone(),
+                    subject: c.subject.clone(),
+                    file: format!("patch-series/{p}"),
+                    detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+                }));
+            }
+        }
+        let tree = g.run(["write-tree"])?;
+        let ident = Ident::parse(&c.author, &date)?;
+        let sha = git.commit_tree(&tree, &[&parent], &c.message(), &ident)?;
+        built.push(BuiltCommit { id: c.id.clone(), subject: c.subject.clone(), sha: sha.clone() });
+        parent = sha;
+    }
+    Ok(Ok(built))
+}
+
+/// For every overlay file: its mode and the blob its owning commit adds (`None` if a later
+/// commit's patch re-adds it and the owner's version is empty... never in practice).
+///
+/// `emscripten/<path>` holds the file as of the series tip; patches of later commits that
+/// touch it are reverse-applied (`git apply -R --cached --include=<path>`, last first) to
+/// recover the version the owning commit adds.
+fn overlay_versions(
+    git: &Git,
+    series: &Series,
+    repo_root: &Path,
+) -> CommandResult<std::collections::BTreeMap<String, (String, Option<String>)>> {
+    let mut out = std::collections::BTreeMap::new();
+    for (k, c) in series.commits.iter().enumerate() {
+        for f in &c.overlay {
+            let path = Series::overlay_path(repo_root, f);
+            let bytes = std::fs::read(&path).map_err(|e| {
+                CommandError::usage(format!("overlay file {OVERLAY_DIR}/{f} of commit \"{}\": {e}", c.subject))
+                    .with_hint("restore it (`git checkout -- emscripten/`), or re-export the branch with `dsock export`")
+            })?;
+            let mode = if is_exec(&path) { "100755" } else { "100644" }.to_string();
+            let blob = git.hash_object(&bytes)?;
+            let later: Vec<&String> = series.commits[k + 1..].iter().flat_map(|c| c.patches.iter()).collect();
+            if later.is_empty() {
+                out.insert(f.clone(), (mode, Some(blob)));
+                continue;
+            }
+            let index = TempIndex::new()?;
+            let g = git.with_index(index.path());
+            g.run(["update-index", "--add", "--cacheinfo", &format!("{mode},{blob},{f}")])?;
+            for p in later.iter().rev() {
+                let abs = Series::patch_path(repo_root, p).to_string_lossy().into_owned();
+                let include = format!("--include={f}");
+                g.run(["apply", "--cached", "-R", "--whitespace=nowarn", &include, &abs]).map_err(|e| {
+                    CommandError::usage(format!(
+                        "cannot recover the version of {OVERLAY_DIR}/{f} added by \"{}\": reversing {p} failed: {}",
+                        c.subject, e.message
+                    ))
+                    .with_hint("re-export the branch with `dsock export` so emscripten/ and the patches agree")
+                })?;
+            }
+            let staged = g.run(["ls-files", "-s", "--", f])?;
+            let entry = staged.split_whitespace().collect::<Vec<_>>();
+            let v = match entry.as_slice() {
+                [m, b, ..] => (m.to_string(), Some(b.to_string())),
+                _ => (mode, None),
+            };
+            out.insert(f.clone(), v);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(unix)]
+fn is_exec(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+}
+#[cfg(not(unix))]
+fn is_exec(_: &Path) -> bool {
+    false
+}
+
+/// What happened to the branch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BranchUpdate {
+    pub branch: String,
+    /// Tip before (None = the branch did not exist).
+    pub previous: Option<String>,
+    pub new: String,
+    /// Where the previous tip was saved (`refs/dsock/backup/<branch>`), if it was replaced.
+    pub backup: Option<String>,
+    /// The work tree that had the branch checked out and was moved along (`reset --keep`).
+    pub worktree: Option<String>,
+}
+
+/// Point `refs/heads/<branch>` at `new` safely.
+///
+/// Refuses (Environment) when the branch is checked out in a dirty work tree, or (unless
+/// `force`) when its tip holds commits the series does not record: the tip is neither
+/// the last one dsock wrote/recorded (`refs/dsock/recorded/<branch>`) nor exported
+/// unchanged by `dsock export` into the series at `repo_root`. A replaced tip is kept in
+/// `refs/dsock/backup/<branch>`. Never touches HEAD of another branch.
+pub fn update_branch(
+    git: &Git,
+    series: &Series,
+    repo_root: &Path,
+    branch: &str,
+    new: &str,
+    force: bool,
+    reason: &str,
+) -> CommandResult<BranchUpdate> {
+    let refname = format!("refs/heads/{branch}");
+    let previous = git.try_rev_parse(&refname);
+    let worktree = git.worktree_of_branch(branch)?;
+    let mut update = BranchUpdate {
+        branch: branch.into(),
+        previous: previous.clone(),
+        new: new.into(),
+        backup: None,
+        worktree: worktree.as_ref().map(|w| w.display().to_string()),
+    };
+    if let Some(wt) = &worktree {
+        let wg = Git::open(wt)?;
+        let dirty = wg.dirty_files()?;
+        if !dirty.is_empty() || wg.operation_in_progress()?.is_some() {
+            return Err(CommandError::environment(format!(
+                "branch {branch} is checked out in {} with uncommitted changes or an operation in progress ({} file(s))",
+                wt.display(),
+                dirty.len()
+            ))
+            .with_hint(format!(
+                "commit or stash them (`git -C {} stash`), finish any `git am`/`rebase`, then run the command again",
+                wt.display()
+            )));
+        }
+    }
+    if previous.as_deref() == Some(new) {
+        git.update_ref(&recorded_ref(branch), new, None, reason)?;
+        return Ok(update);
+    }
+    if let Some(prev) = &previous {
+        if !force && !is_recorded(git, series, repo_root, branch, prev)? {
+            return Err(CommandError::environment(format!(
+                "branch {branch} (at {prev:.12}) has commits or changes the series does not record"
+            ))
+            .with_hint(format!(
+                "record them first with `dsock export --branch {branch}`, or replace the branch with \
+                 `--force` (its tip is kept as {})",
+                backup_ref(branch)
+            )));
+        }
+        git.update_ref(&backup_ref(branch), prev, None, reason)?;
+        update.backup = Some(backup_ref(branch));
+    }
+    match &worktree {
+        Some(wt) => {
+            Git::open(wt)?.run(["reset", "--keep", new])?;
+        }
+        None => {
+            let zero = "0".repeat(40);
+            git.update_ref(&refname, new, Some(previous.as_deref().unwrap_or(&zero)), reason)?;
+        }
+    }
+    git.update_ref(&recorded_ref(branch), new, None, reason)?;
+    Ok(update)
+}
+
+/// `true` when replacing the branch at `tip` loses nothing: dsock wrote or exported that
+/// tip, or exporting it now would change nothing in the series at `repo_root`.
+fn is_recorded(git: &Git, series: &Series, repo_root: &Path, branch: &str, tip: &str) -> CommandResult<bool> {
+    if git.try_rev_parse(&recorded_ref(branch)).as_deref() == Some(tip) {
+        return Ok(true);
+    }
+    if !git.is_ancestor(&series.upstream.base, tip) {
+        return Ok(false);
+    }
+    match super::export::plan(git, tip, &series.upstream.base, &series.upstream, Some(series), repo_root) {
+        Ok(plan) => Ok(plan.changes(repo_root).is_empty()),
+        Err(_) => Ok(false),
+    }
+}
+
+/// The result of [`materialize`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Materialized {
+    /// The series base (full sha).
+    pub base: String,
+    /// What the commits were built on (= base unless `onto` was given).
+    pub onto: String,
+    /// The built commits, oldest first (already-upstream commits dropped when `onto` moved).
+    pub commits: Vec<BuiltCommit>,
+    /// Tip commit (= `onto` for an empty series).
+    pub tip: String,
+    pub update: BranchUpdate,
+}
+
+/// Build the series and point `branch` of the checkout at it: the library form of
+/// `dsock apply` (used by `dsock test --apply`).
+///
+/// - `repo_root`: the dsock repo (for `patch-series/` and `emscripten/`);
+/// - `onto`: `None` = the recorded base; otherwise any rev, reached by a 3-way merge
+///   per commit (in memory);
+/// - `force`: replace a branch holding unrecorded commits (backup kept).
+///
+/// Errors: Usage when the series does not apply (to the base, or conflicts onto `onto`;
+/// hint `dsock rebase --onto REV`); Environment for a dirty checked-out branch or a branch
+/// with unrecorded commits; Git for git failures.
+pub fn materialize(
+    git: &Git,
+    series: &Series,
+    repo_root: &Path,
+    onto: Option<&str>,
+    branch: &str,
+    force: bool,
+) -> CommandResult<Materialized> {
+    let built = build(git, series, repo_root)?.map_err(|f| {
+        CommandError::usage(format!("the series does not apply to its base: {f}"))
+            .with_hint("fix the patch (or re-export the branch with `dsock export`), then `dsock check`")
+    })?;
+    let base = git.rev_parse_commit(&series.upstream.base)?;
+    let (onto_sha, commits) = match onto {
+        None => (base.clone(), built),
+        Some(rev) => {
+            let onto_sha = git.rev_parse_commit(rev)?;
+            if onto_sha == base {
+                (onto_sha, built)
+            } else {
+                let replay = super::rebase::replay(git, series, &built, &base, &onto_sha)?;
+                if let Some(c) = replay.commits.iter().find(|c| c.outcome.is_conflict()) {
+                    return Err(CommandError::usage(format!(
+                        "the series does not apply onto {rev}: commit \"{}\" conflicts in {}",
+                        c.subject,
+                        c.outcome.conflicted_paths().join(", ")
+                    ))
+                    .with_hint(format!("see the conflicts with `dsock rebase --onto {rev} --dry-run`")));
+                }
+                let commits = replay
+                    .commits
+                    .iter()
+                    .filter_map(|c| c.new_sha.clone().map(|sha| BuiltCommit { id: c.id.clone(), subject: c.subject.clone(), sha }))
+                    .collect();
+                (onto_sha, commits)
+            }
+        }
+    };
+    let tip = commits.last().map(|c: &BuiltCommit| c.sha.clone()).unwrap_or_else(|| onto_sha.clone());
+    let reason = format!("dsock apply onto {onto_sha:.12}");
+    let update = update_branch(git, series, repo_root, branch, &tip, force, &reason)?;
+    Ok(Materialized { base, onto: onto_sha, commits, tip, update })
+}
+
+pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
+    let root = ctx.repo_root()?;
+    let series = Series::load(&root)?;
+    let checkout = config::resolve_checkout(&ctx.global)?;
+    let git = &checkout.git;
+    // A broken series is a finding (exit 1), not an environment error.
+    if let Err(f) = build(git, &series, &root)? {
+        writeln!(ctx.out, "the series does not apply to its base {:.12}:", series.upstream.base)?;
+        writeln!(ctx.out, "  {f}")?;
+        writeln!(ctx.out, "nothing was written; fix the patch or re-export with `dsock export`")?;
+        return Ok(ExitStatus::Failure);
+    }
+    let m = match materialize(git, &series, &root, args.onto.as_deref(), &args.branch, args.force) {
+        Ok(m) => m,
+        Err(e) if e.kind == crate::error::ErrorKind::Usage && e.message.starts_with("the series does not apply") => {
+            writeln!(ctx.out, "{}", e.message)?;
+            if let Some(h) = &e.hint {
+                writeln!(ctx.out, "hint: {h}")?;
+            }
+            writeln!(ctx.out, "nothing was written")?;
+            return Ok(ExitStatus::Failure);
+        }
+        Err(e) => return Err(e),
+    };
+    for (i, c) in m.commits.iter().enumerate() {
+        writeln!(ctx.out, "  {:>2}. {:.12} {}", i + 1, c.sha, c.subject)?;
+    }
+    let u = &m.update;
+    let what = match (&u.previous, u.previous.as_deref() == Some(u.new.as_str())) {
+        (_, true) => format!("branch {} already at {:.12}; nothing to do", u.branch, u.new),
+        (None, _) => format!("created branch {} at {:.12}", u.branch, u.new),
+        (Some(p), _) => format!("moved branch {} from {:.12} to {:.12}", u.branch, p, u.new),
+    };
+    writeln!(
+        ctx.out,
+        "{what} ({} commit(s) on {:.12}) in {}",
+        m.commits.len(),
+        m.onto,
+        checkout.path.display()
+    )?;
+    if let Some(b) = &u.backup {
+        writeln!(ctx.out, "previous tip kept as {b}")?;
+    }
+    if let Some(w) = &u.worktree {
+        writeln!(ctx.out, "updated the work tree {w} (it has {} checked out)", u.branch)?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+use std::io::Write as _;

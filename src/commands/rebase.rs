@@ -1,11 +1,464 @@
-//! `dsock rebase`.
+//! `dsock rebase [--onto REV] [--branch NAME] [--dry-run] [--format json]`: move the
+//! series onto a new upstream base, reporting per commit.
+//!
+//! The series is built on its recorded base ([`super::apply::build`]), then each commit
+//! is replayed onto the new base with an in-memory 3-way merge
+//! (`git merge-tree --write-tree --merge-base=<old parent> <new parent> <commit>`):
+//! - **already upstream**: its `git patch-id --stable` equals one of `BASE..ONTO`'s
+//!   commits, or the merge leaves the new parent unchanged; it is dropped;
+//! - **clean**: a new commit (same author and message, dated at ONTO's committer date);
+//! - **conflict**: the conflicted files, git's messages, and the conflicting hunks
+//!   (the `<<<<<<<`…`>>>>>>>` regions of the merge result). Commits after a conflict are
+//!   still analysed, on top of the conflicted result, and marked `after_conflict`.
+//!
+//! On success the branch is updated and the series re-exported with the new base.
+//! On conflict the checkout is left in an ordinary `git am -3` session on the branch
+//! (the clean prefix committed, the first conflicting patch applied with conflict
+//! markers), the next commands are printed, and the exit status is 3.
+//! `--dry-run` only reports (exit 3 if a real run would stop). Dirty checkouts are refused.
 
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+use crate::config;
 use crate::context::CommandContext;
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
+use crate::exit::ExitStatus;
+use crate::git::{Git, Ident};
+use crate::series::Series;
+
+use super::apply::{self, BuiltCommit};
+use super::export::DEFAULT_BRANCH;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
-
-pub fn run(_ctx: &mut CommandContext, _args: &Args) -> CommandResult {
-    Err(super::not_yet("rebase"))
+pub struct Args {
+    /// The new base; default: the checkout's `origin/main`, else `main`.
+    #[arg(long, value_name = "REV")]
+    pub onto: Option<String>,
+    /// Branch of the checkout to rewrite (and leave the `git am` session on).
+    #[arg(long, default_value = DEFAULT_BRANCH)]
+    pub branch: String,
+    /// Report only: write no ref, no file, no checkout state (exit 3 if it would conflict).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace the branch even if it has commits the series does not record (backup kept).
+    #[arg(long)]
+    pub force: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
+
+/// One conflicting region of a merged file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hunk {
+    /// 1-based line of the `<<<<<<<` marker in the merged file.
+    pub line: usize,
+    /// The region, markers included.
+    pub text: String,
+}
+
+/// One conflicted file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictFile {
+    pub path: String,
+    /// Index stages present: 1 base, 2 new upstream, 3 the series commit.
+    pub stages: Vec<u8>,
+    pub hunks: Vec<Hunk>,
+    /// git's messages about this file (e.g. `CONFLICT (modify/delete): …`).
+    pub messages: Vec<String>,
+}
+
+/// What happened to one series commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Outcome {
+    Clean,
+    Conflict { files: Vec<ConflictFile> },
+    /// The change is already in the new base: `upstream_commit` is the upstream commit
+    /// with the same patch id, or `None` when the merge simply changed nothing.
+    AlreadyUpstream { upstream_commit: Option<String>, upstream_subject: Option<String> },
+}
+
+impl Outcome {
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Outcome::Conflict { .. })
+    }
+    pub fn conflicted_paths(&self) -> Vec<String> {
+        match self {
+            Outcome::Conflict { files } => files.iter().map(|f| f.path.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The report for one series commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitReport {
+    /// 1-based position in the series.
+    pub index: usize,
+    pub id: String,
+    pub subject: String,
+    /// The commit built on the old base.
+    pub old_sha: String,
+    /// The commit on the new base (clean commits before any conflict only).
+    pub new_sha: Option<String>,
+    /// Analysed on top of an earlier conflicted result (its outcome may change once
+    /// that conflict is resolved).
+    pub after_conflict: bool,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// The whole replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Replay {
+    pub base: String,
+    pub onto: String,
+    /// Commits in `base..onto`.
+    pub upstream_commits: usize,
+    pub commits: Vec<CommitReport>,
+    /// The new tip when every commit is clean or already upstream.
+    pub tip: Option<String>,
+}
+
+impl Replay {
+    pub fn has_conflict(&self) -> bool {
+        self.commits.iter().any(|c| c.outcome.is_conflict())
+    }
+    pub fn first_conflict(&self) -> Option<&CommitReport> {
+        self.commits.iter().find(|c| c.outcome.is_conflict())
+    }
+}
+
+/// Replay `built` (the series built on `base`) onto `onto`, in memory; writes only
+/// objects (merged trees, new commits), never refs, index or work tree.
+pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, onto: &str) -> CommandResult<Replay> {
+    let upstream: HashMap<String, String> = git.patch_ids_in_range(base, onto)?.into_iter().collect();
+    let upstream_commits = git.count(base, onto)?;
+    let date = git.committer_date(onto)?;
+    let mut parent_commit = Some(onto.to_string());
+    let mut parent_tree = git.tree_of(onto)?;
+    let mut old_parent = base.to_string();
+    let mut reports = Vec::new();
+    let mut conflicted = false;
+    for (i, c) in built.iter().enumerate() {
+        let mut report = CommitReport {
+            index: i + 1,
+            id: c.id.clone(),
+            subject: c.subject.clone(),
+            old_sha: c.sha.clone(),
+            new_sha: None,
+            after_conflict: conflicted,
+            outcome: Outcome::Clean,
+        };
+        let pid = git.commit_patch_id(&c.sha)?;
+        if let Some(up) = pid.as_ref().and_then(|p| upstream.get(p)) {
+            let subject = git.run(["show", "-s", "--format=%s", up]).ok();
+            report.outcome = Outcome::AlreadyUpstream { upstream_commit: Some(up.clone()), upstream_subject: subject };
+            old_parent = c.sha.clone();
+            reports.push(report);
+            continue;
+        }
+        let merge = git.merge_tree(&old_parent, &parent_tree, &c.sha)?;
+        old_parent = c.sha.clone();
+        if merge.is_clean() {
+            if merge.tree == parent_tree {
+                report.outcome = Outcome::AlreadyUpstream { upstream_commit: None, upstream_subject: None };
+            } else {
+                if let Some(p) = &parent_commit {
+                    let info = git.commit_info(&c.sha)?;
+                    let ident = Ident::parse(&info.author, &date)?;
+                    let new = git.commit_tree(&merge.tree, &[p], &info.message, &ident)?;
+                    report.new_sha = Some(new.clone());
+                    parent_commit = Some(new);
+                }
+                parent_tree = merge.tree.clone();
+            }
+        } else {
+            let mut files = Vec::new();
+            for cp in &merge.conflicts {
+                let blob = git.read_blob(&merge.tree, &cp.path)?.unwrap_or_default();
+                let messages = merge
+                    .messages
+                    .iter()
+                    .filter(|m| m.contains(&cp.path) && m.starts_with("CONFLICT"))
+                    .cloned()
+                    .collect();
+                files.push(ConflictFile {
+                    path: cp.path.clone(),
+                    stages: cp.stages.clone(),
+                    hunks: conflict_hunks(&String::from_utf8_lossy(&blob)),
+                    messages,
+                });
+            }
+            report.outcome = Outcome::Conflict { files };
+            conflicted = true;
+            parent_commit = None;
+            parent_tree = merge.tree.clone();
+        }
+        reports.push(report);
+    }
+    let tip = if conflicted { None } else { parent_commit };
+    Ok(Replay { base: base.into(), onto: onto.into(), upstream_commits, commits: reports, tip })
+}
+
+/// The `<<<<<<<` … `>>>>>>>` regions of a merged file, with their 1-based start lines.
+pub fn conflict_hunks(text: &str) -> Vec<Hunk> {
+    let mut hunks = Vec::new();
+    let mut current: Option<(usize, Vec<&str>)> = None;
+    for (n, line) in text.lines().enumerate() {
+        if current.is_none() && line.starts_with("<<<<<<< ") {
+            current = Some((n + 1, vec![line]));
+        } else if let Some((start, mut lines)) = current.take() {
+            lines.push(line);
+            if line.starts_with(">>>>>>> ") {
+                hunks.push(Hunk { line: start, text: lines.join("\n") });
+            } else {
+                current = Some((start, lines));
+            }
+        }
+    }
+    hunks
+}
+
+/// The default new base: `origin/<branch>` if the checkout has it, else `<branch>`.
+pub fn default_onto(git: &Git, upstream_branch: &str) -> CommandResult<(String, String)> {
+    for r in [format!("refs/remotes/origin/{upstream_branch}"), format!("refs/heads/{upstream_branch}")] {
+        if let Some(sha) = git.try_rev_parse(&format!("{r}^{{commit}}")) {
+            let name = r.trim_start_matches("refs/remotes/").trim_start_matches("refs/heads/").to_string();
+            return Ok((name, sha));
+        }
+    }
+    Err(CommandError::usage(format!("the checkout has neither origin/{upstream_branch} nor {upstream_branch}"))
+        .with_hint("pass the new base explicitly: `dsock rebase --onto REV`"))
+}
+
+/// Print the human report.
+pub fn print_report(out: &mut dyn std::io::Write, replay: &Replay, onto_name: &str) -> CommandResult<()> {
+    writeln!(
+        out,
+        "rebase {} commit(s) from base {:.12} onto {:.12} ({onto_name}; {} upstream commit(s) newer)",
+        replay.commits.len(),
+        replay.base,
+        replay.onto,
+        replay.upstream_commits
+    )?;
+    for c in &replay.commits {
+        let state = match &c.outcome {
+            Outcome::Clean => "clean".to_string(),
+            Outcome::AlreadyUpstream { upstream_commit: Some(u), upstream_subject } => format!(
+                "already upstream as {:.12} \"{}\" (dropped)",
+                u,
+                upstream_subject.as_deref().unwrap_or("")
+            ),
+            Outcome::AlreadyUpstream { upstream_commit: None, .. } => {
+                "already upstream (applying it changes nothing; dropped)".to_string()
+            }
+            Outcome::Conflict { files } => format!(
+                "CONFLICT in {}",
+                files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        let note = if c.after_conflict { " [after an earlier conflict]" } else { "" };
+        writeln!(out, "  {:>2}. {:.13} {}: {state}{note}", c.index, c.id, c.subject)?;
+        if let Outcome::Conflict { files } = &c.outcome {
+            for f in files {
+                for m in &f.messages {
+                    writeln!(out, "        {m}")?;
+                }
+                for h in &f.hunks {
+                    writeln!(out, "        {}:{}", f.path, h.line)?;
+                    let lines: Vec<&str> = h.text.lines().collect();
+                    for l in lines.iter().take(30) {
+                        writeln!(out, "          {l}")?;
+                    }
+                    if lines.len() > 30 {
+                        writeln!(out, "          … ({} more lines)", lines.len() - 30)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
+    let root = ctx.repo_root()?;
+    let series = Series::load(&root)?;
+    let checkout = config::resolve_checkout(&ctx.global)?;
+    let git = checkout.git.clone();
+    let (onto_name, onto) = match &args.onto {
+        Some(r) => (r.clone(), git.rev_parse_commit(r)?),
+        None => default_onto(&git, &series.upstream.branch)?,
+    };
+    if !args.dry_run {
+        refuse_dirty(&git)?;
+    }
+    let built = match apply::build(&git, &series, &root)? {
+        Ok(b) => b,
+        Err(f) => {
+            writeln!(ctx.out, "the series does not apply to its recorded base {:.12}:\n  {f}", series.upstream.base)?;
+            writeln!(ctx.out, "nothing was written; fix the patch or re-export with `dsock export`")?;
+            return Ok(ExitStatus::Failure);
+        }
+    };
+    let base = git.rev_parse_commit(&series.upstream.base)?;
+    let replay = replay(&git, &series, &built, &base, &onto)?;
+    match args.format {
+        OutputFormat::Json => {
+            let v = serde_json::json!({ "dry_run": args.dry_run, "onto_name": onto_name, "replay": replay });
+            writeln!(ctx.out, "{}", serde_json::to_string_pretty(&v).expect("report serializes"))?;
+        }
+        OutputFormat::Human => print_report(&mut *ctx.out, &replay, &onto_name)?,
+    }
+    let human = args.format == OutputFormat::Human;
+    if args.dry_run {
+        if human {
+            writeln!(ctx.out, "dry run: nothing written")?;
+        }
+        return Ok(if replay.has_conflict() { ExitStatus::Conflict } else { ExitStatus::Success });
+    }
+    if base == onto && !replay.has_conflict() {
+        if human {
+            writeln!(ctx.out, "the series is already based on {onto_name} ({onto:.12}); nothing to do")?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    if let Some(tip) = &replay.tip {
+        let reason = format!("dsock rebase onto {onto:.12}");
+        apply::update_branch(&git, &series, &root, &args.branch, tip, args.force, &reason)?;
+        let mut sink: Box<dyn std::io::Write> = if human { Box::new(Vec::new()) } else { Box::new(std::io::sink()) };
+        std::mem::swap(&mut ctx.out, &mut sink);
+        let exported = super::export::export_branch(ctx, &git, &root, &args.branch, Some(&onto), false);
+        std::mem::swap(&mut ctx.out, &mut sink);
+        let changes = exported?;
+        if human {
+            writeln!(ctx.out, "branch {} now at {tip:.12}; series base updated to {onto:.12}", args.branch)?;
+            writeln!(ctx.out, "re-exported: {} file(s) changed in {}", changes.len(), root.display())?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    stop_in_am(ctx, &checkout, &series, &root, args, &replay, &onto)
+}
+
+/// Refuse a checkout with uncommitted tracked changes or a git operation in progress.
+fn refuse_dirty(git: &Git) -> CommandResult<()> {
+    if let Some(op) = git.operation_in_progress()? {
+        return Err(CommandError::environment(format!(
+            "a `git {op}` is in progress in {}",
+            git.dir().display()
+        ))
+        .with_hint(format!(
+            "finish it (`git -C {0} am --continue` / `rebase --continue`) or abort it (`--abort`), then run `dsock rebase` again",
+            git.dir().display()
+        )));
+    }
+    let dirty = git.dirty_files()?;
+    if !dirty.is_empty() {
+        return Err(CommandError::environment(format!(
+            "the checkout {} has uncommitted changes ({} file(s), e.g. `{}`); refusing to rebase",
+            git.dir().display(),
+            dirty.len(),
+            dirty[0].trim()
+        ))
+        .with_hint(format!("commit or stash them (`git -C {} stash`), then run `dsock rebase` again", git.dir().display())));
+    }
+    Ok(())
+}
+
+/// Leave the checkout in a `git am -3` session on the branch at the first conflict.
+fn stop_in_am(
+    ctx: &mut CommandContext,
+    checkout: &config::Checkout,
+    series: &Series,
+    root: &Path,
+    args: &Args,
+    replay: &Replay,
+    onto: &str,
+) -> CommandResult {
+    let git = &checkout.git;
+    let first = replay.first_conflict().expect("stop_in_am needs a conflict");
+    let prefix_tip = replay.commits[..first.index - 1]
+        .iter()
+        .rev()
+        .find_map(|c| c.new_sha.clone())
+        .unwrap_or_else(|| onto.to_string());
+    let reason = format!("dsock rebase onto {onto:.12} (stopped at a conflict)");
+    let update = apply::update_branch(git, series, root, &args.branch, &prefix_tip, args.force, &reason)?;
+    // Where the session runs: the work tree that has the branch, else the checkout.
+    let wt_path = match &update.worktree {
+        Some(w) => std::path::PathBuf::from(w),
+        None => std::path::PathBuf::from(git.run(["rev-parse", "--show-toplevel"])?),
+    };
+    let wg = Git::open(&wt_path)?;
+    let was_on = wg.current_branch();
+    if was_on.as_deref() != Some(args.branch.as_str()) {
+        wg.run(["checkout", "--quiet", &args.branch])?;
+    }
+    let dir = wg.git_dir()?.join("dsock-rebase");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let mut patches = Vec::new();
+    for c in &replay.commits[first.index - 1..] {
+        if matches!(c.outcome, Outcome::AlreadyUpstream { .. }) {
+            continue;
+        }
+        let path = dir.join(format!("{:04}.patch", c.index));
+        std::fs::write(&path, git.format_patch(&c.old_sha)?)?;
+        patches.push(path.to_string_lossy().into_owned());
+    }
+    let mut am = wg.clone();
+    if wg.output(["var", "GIT_COMMITTER_IDENT"]).map(|o| !o.status.success()).unwrap_or(true) {
+        // No committer identity configured: commit as the series author rather than fail.
+        let info = git.commit_info(&first.old_sha)?;
+        let ident = Ident::parse(&info.author, "")?;
+        am = am.with_env("GIT_COMMITTER_NAME", &ident.name).with_env("GIT_COMMITTER_EMAIL", &ident.email);
+    }
+    let mut am_args = vec!["am".to_string(), "-3".into(), "--quiet".into()];
+    am_args.extend(patches.iter().cloned());
+    let out = am.output(&am_args)?;
+    let human = args.format == OutputFormat::Human;
+    if out.status.success() {
+        // git am's own 3-way merge resolved it: finish like a clean rebase.
+        let mut sink: Box<dyn std::io::Write> = Box::new(std::io::sink());
+        std::mem::swap(&mut ctx.out, &mut sink);
+        let exported = super::export::export_branch(ctx, git, root, &args.branch, Some(onto), false);
+        std::mem::swap(&mut ctx.out, &mut sink);
+        exported?;
+        if human {
+            writeln!(ctx.out, "git am -3 resolved the conflicts itself; branch {} rebased and series re-exported", args.branch)?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    if human {
+        let files = first.outcome.conflicted_paths();
+        let dsock_checkout = format!("--emscripten {}", checkout.path.display());
+        writeln!(ctx.out)?;
+        writeln!(
+            ctx.out,
+            "stopped at commit {} \"{}\": {} is now in a `git am -3` session on branch {}",
+            first.index,
+            first.subject,
+            wt_path.display(),
+            args.branch
+        )?;
+        writeln!(ctx.out, "(commits before it are rebased; the old tip is kept as {})", apply::backup_ref(&args.branch))?;
+        writeln!(ctx.out, "next:")?;
+        writeln!(ctx.out, "  cd {}", wt_path.display())?;
+        writeln!(ctx.out, "  # resolve the conflict markers in: {}", files.join(" "))?;
+        writeln!(ctx.out, "  git add {}", files.join(" "))?;
+        writeln!(ctx.out, "  git am --continue      # repeat for each later stop; `git am --abort` gives up")?;
+        writeln!(ctx.out, "  cd {}", root.display())?;
+        writeln!(ctx.out, "  dsock {dsock_checkout} export --branch {} --base {onto}", args.branch)?;
+        if let Some(b) = was_on.filter(|b| b != &args.branch) {
+            writeln!(ctx.out, "  git -C {} checkout {b}      # back to the branch you were on", wt_path.display())?;
+        }
+    }
+    Ok(ExitStatus::Conflict)
+}
+
+use std::io::Write as _;

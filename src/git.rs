@@ -1,0 +1,603 @@
+//! The one module that runs the real `git` (via [`std::process::Command`]).
+//!
+//! Everything dsock does to an Emscripten checkout goes through [`Git`]: plumbing
+//! (`rev-parse`, `read-tree`, `apply --cached`, `hash-object`, `write-tree`,
+//! `commit-tree`, `update-ref`, `merge-tree --write-tree`) for in-memory work that
+//! never touches a work tree, and a few porcelain commands (`format-patch`, `am`,
+//! `patch-id`) whose output formats are stable. We never re-implement git.
+//!
+//! Every invocation runs with `LC_ALL=C` (parsable messages), `GIT_TERMINAL_PROMPT=0`
+//! and `-c` overrides that pin the output formats dsock parses or writes
+//! (no diff prefixes games, no color, full hashes where asked).
+
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::error::{CommandError, CommandResult};
+
+/// The `-c` overrides every git call gets, so user config cannot change what we parse or write.
+const PINNED_CONFIG: &[&str] = &[
+    "core.quotePath=false",
+    "color.ui=false",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.relative=false",
+    "diff.external=",
+    "format.signature=",
+    "format.coverLetter=false",
+    "format.numbered=auto",
+    "format.thread=false",
+    "format.signOff=false",
+    "format.forceInBodyFrom=false",
+    "format.outputDirectory=",
+    "format.suffix=.patch",
+    "format.useAutoBase=false",
+    "commit.gpgSign=false",
+    "am.threeWay=false",
+    "am.keepcr=false",
+    "advice.detachedHead=false",
+];
+
+/// Identity and date for a commit dsock writes (`commit-tree`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub email: String,
+    /// Git internal date format: `"<unix seconds> <+hhmm>"`.
+    pub date: String,
+}
+
+impl Ident {
+    /// Parse `"Name <email>"` (the series' `author` field) with the given date.
+    ///
+    /// Errors (Usage) when the string has no `<email>` part.
+    pub fn parse(author: &str, date: &str) -> CommandResult<Ident> {
+        let (name, rest) = author.rsplit_once('<').ok_or_else(|| {
+            CommandError::usage(format!("author {author:?} is not `Name <email>`"))
+        })?;
+        let email = rest.strip_suffix('>').ok_or_else(|| {
+            CommandError::usage(format!("author {author:?} is not `Name <email>`"))
+        })?;
+        Ok(Ident { name: name.trim().to_string(), email: email.to_string(), date: date.into() })
+    }
+}
+
+/// One commit as read back from a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub sha: String,
+    pub tree: String,
+    pub parents: Vec<String>,
+    /// `Name <email>`.
+    pub author: String,
+    /// The raw message (`%B`), with its trailing newline.
+    pub message: String,
+}
+
+/// One conflicted path reported by `git merge-tree --write-tree`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConflictedPath {
+    pub path: String,
+    /// Stages present (1 = base, 2 = ours/new base, 3 = theirs/the series commit).
+    pub stages: Vec<u8>,
+}
+
+/// Result of a 3-way merge computed in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeTree {
+    /// The merged tree; on conflict it holds the files with conflict markers.
+    pub tree: String,
+    /// Empty when the merge was clean.
+    pub conflicts: Vec<ConflictedPath>,
+    /// git's informational messages (`CONFLICT (content): Merge conflict in …`).
+    pub messages: Vec<String>,
+}
+
+impl MergeTree {
+    pub fn is_clean(&self) -> bool {
+        self.conflicts.is_empty()
+    }
+}
+
+/// Handle on one git repository (a checkout or a bare repo), optionally with a
+/// private index file (`GIT_INDEX_FILE`) for plumbing that must not touch the real index.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: PathBuf,
+    env: Vec<(OsString, OsString)>,
+}
+
+impl Git {
+    /// Open the repository at `path` (any directory inside a work tree, or a git dir).
+    ///
+    /// Errors (Environment) when `path` is not inside a git repository or git is missing.
+    pub fn open(path: &Path) -> CommandResult<Git> {
+        if !path.exists() {
+            return Err(CommandError::environment(format!("{} does not exist", path.display())));
+        }
+        let git = Git { dir: path.to_path_buf(), env: Vec::new() };
+        let out = git.output(["rev-parse", "--git-dir"])?;
+        if !out.status.success() {
+            return Err(CommandError::environment(format!(
+                "{} is not a git repository: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(git)
+    }
+
+    /// The directory git runs in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A copy of this handle whose commands use `index` as `GIT_INDEX_FILE`.
+    pub fn with_index(&self, index: &Path) -> Git {
+        let mut g = self.clone();
+        g.env.push(("GIT_INDEX_FILE".into(), index.as_os_str().to_owned()));
+        g
+    }
+
+    /// A copy of this handle with one more environment variable for its commands.
+    pub fn with_env(&self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Git {
+        let mut g = self.clone();
+        g.env.push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        g
+    }
+
+    /// A `git` command in this repository with pinned config and environment; not yet run.
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(&self.dir);
+        for c in PINNED_CONFIG {
+            cmd.arg("-c").arg(c);
+        }
+        cmd.args(args);
+        cmd.env("LC_ALL", "C").env("LANGUAGE", "C").env("GIT_TERMINAL_PROMPT", "0");
+        cmd.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Run and return the raw output, whatever the exit status.
+    ///
+    /// Errors (Environment) only when `git` cannot be started.
+    pub fn output<I, S>(&self, args: I) -> CommandResult<Output>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.output_with_stdin(args, None)
+    }
+
+    /// Like [`Git::output`], feeding `stdin` to the command.
+    pub fn output_with_stdin<I, S>(&self, args: I, stdin: Option<&[u8]>) -> CommandResult<Output>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.command(args);
+        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| {
+            CommandError::environment(format!("cannot run git: {e}"))
+                .with_hint("install git (e.g. `apt-get install git`) and make sure it is on PATH")
+        })?;
+        if let Some(input) = stdin {
+            let mut pipe = child.stdin.take().expect("piped stdin");
+            let input = input.to_vec();
+            // Write from a thread so a large input cannot deadlock against a full stdout pipe.
+            let writer = std::thread::spawn(move || {
+                let _ = pipe.write_all(&input);
+            });
+            let out = child.wait_with_output()?;
+            let _ = writer.join();
+            return Ok(out);
+        }
+        Ok(child.wait_with_output()?)
+    }
+
+    /// Run; succeed only on exit status 0 and return stdout bytes.
+    ///
+    /// Errors (Git) with the command line and git's stderr otherwise.
+    pub fn run_bytes<I, S>(&self, args: I, stdin: Option<&[u8]>) -> CommandResult<Vec<u8>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let out = self.output_with_stdin(&args, stdin)?;
+        if !out.status.success() {
+            return Err(self.failure(&args, &out));
+        }
+        Ok(out.stdout)
+    }
+
+    /// Run; succeed only on exit status 0 and return stdout as a trimmed string.
+    pub fn run<I, S>(&self, args: I) -> CommandResult<String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let out = self.run_bytes(args, None)?;
+        Ok(String::from_utf8_lossy(&out).trim_end().to_string())
+    }
+
+    /// The error for a failed invocation: command line + stderr, in `dir`.
+    pub fn failure(&self, args: &[OsString], out: &Output) -> CommandError {
+        let line: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        CommandError::git(format!(
+            "`git {}` failed in {} ({}): {}",
+            line.join(" "),
+            self.dir.display(),
+            out.status,
+            stderr.trim()
+        ))
+    }
+
+    /// Full commit id of `rev` (`rev^{commit}`).
+    ///
+    /// Errors (Usage) when `rev` does not name a commit in this repository.
+    pub fn rev_parse_commit(&self, rev: &str) -> CommandResult<String> {
+        self.try_rev_parse(&format!("{rev}^{{commit}}")).ok_or_else(|| {
+            CommandError::usage(format!("{rev:?} is not a commit in {}", self.dir.display()))
+        })
+    }
+
+    /// Full object id of `rev`, or `None` when it does not resolve.
+    pub fn try_rev_parse(&self, rev: &str) -> Option<String> {
+        let out = self.output(["rev-parse", "--verify", "--quiet", "--end-of-options", rev]).ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// `true` when `ancestor` is an ancestor of (or equal to) `descendant`.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> bool {
+        self.output(["merge-base", "--is-ancestor", ancestor, descendant])
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    }
+
+    /// The best common ancestor of `a` and `b`, if any.
+    pub fn merge_base(&self, a: &str, b: &str) -> Option<String> {
+        self.run(["merge-base", a, b]).ok().filter(|s| !s.is_empty())
+    }
+
+    /// Number of commits in `from..to`.
+    pub fn count(&self, from: &str, to: &str) -> CommandResult<usize> {
+        let s = self.run(["rev-list", "--count", &format!("{from}..{to}")])?;
+        s.parse().map_err(|_| CommandError::internal(format!("rev-list --count printed {s:?}")))
+    }
+
+    /// Commits in `from..to`, oldest first (`--topo-order --reverse`).
+    pub fn rev_list(&self, from: &str, to: &str) -> CommandResult<Vec<String>> {
+        let s = self.run(["rev-list", "--reverse", "--topo-order", &format!("{from}..{to}")])?;
+        Ok(s.lines().map(str::to_string).collect())
+    }
+
+    /// Read a commit's tree, parents, author and raw message.
+    pub fn commit_info(&self, rev: &str) -> CommandResult<CommitInfo> {
+        let raw = self.run_bytes(
+            ["show", "-s", "--no-show-signature", "--format=%H%x00%T%x00%P%x00%an <%ae>%x00%B", rev],
+            None,
+        )?;
+        let text = String::from_utf8_lossy(&raw);
+        let mut parts = text.splitn(5, '\0');
+        let mut next = || parts.next().unwrap_or("").to_string();
+        let (sha, tree, parents, author, message) = (next(), next(), next(), next(), next());
+        Ok(CommitInfo {
+            sha,
+            tree,
+            parents: parents.split_whitespace().map(str::to_string).collect(),
+            author,
+            // `%B` plus the newline `show` adds; normalize to exactly one trailing newline.
+            message: format!("{}\n", message.trim_end()),
+        })
+    }
+
+    /// Committer date of `rev` in git's internal format (`"<unix> <+hhmm>"`).
+    pub fn committer_date(&self, rev: &str) -> CommandResult<String> {
+        self.run(["show", "-s", "--format=%ct %cz", rev])
+    }
+
+    /// Contents of `path` in `rev` (a commit or tree), or `None` when absent.
+    pub fn read_blob(&self, rev: &str, path: &str) -> CommandResult<Option<Vec<u8>>> {
+        let spec = format!("{rev}:{path}");
+        let out = self.output(["cat-file", "blob", &spec])?;
+        Ok(out.status.success().then_some(out.stdout))
+    }
+
+    /// Mode (`100644`, `100755`, `120000`, `040000`…) of `path` in tree-ish `rev`, or `None`.
+    pub fn path_mode(&self, rev: &str, path: &str) -> CommandResult<Option<String>> {
+        let out = self.run_bytes(["ls-tree", "-z", "--full-tree", rev, "--", path], None)?;
+        let text = String::from_utf8_lossy(&out);
+        for entry in text.split('\0').filter(|e| !e.is_empty()) {
+            if let Some((meta, p)) = entry.split_once('\t') {
+                if p == path {
+                    return Ok(meta.split(' ').next().map(str::to_string));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Files changed between two tree-ishes, without rename detection:
+    /// `(status letter, path)` with status one of `A`, `M`, `D`, `T`.
+    pub fn diff_name_status(&self, a: &str, b: &str) -> CommandResult<Vec<(char, String)>> {
+        let out = self.run_bytes(
+            ["diff-tree", "-r", "-z", "--no-renames", "--name-status", a, b],
+            None,
+        )?;
+        let text = String::from_utf8_lossy(&out);
+        let mut fields = text.split('\0').filter(|f| !f.is_empty());
+        let mut result = Vec::new();
+        while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+            result.push((status.chars().next().unwrap_or('?'), path.to_string()));
+        }
+        Ok(result)
+    }
+
+    /// Store `bytes` as a blob (exact bytes, no filters) and return its id.
+    pub fn hash_object(&self, bytes: &[u8]) -> CommandResult<String> {
+        let out = self.run_bytes(["hash-object", "-w", "--no-filters", "--stdin"], Some(bytes))?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
+    /// Create a commit object (no ref moves) with the given tree, parents, message and identity.
+    /// The committer is the author, so the same inputs give the same commit id on any machine.
+    pub fn commit_tree(
+        &self,
+        tree: &str,
+        parents: &[&str],
+        message: &str,
+        ident: &Ident,
+    ) -> CommandResult<String> {
+        let mut args: Vec<String> = vec!["commit-tree".into(), tree.into()];
+        for p in parents {
+            args.push("-p".into());
+            args.push((*p).into());
+        }
+        let g = self
+            .with_env("GIT_AUTHOR_NAME", &ident.name)
+            .with_env("GIT_AUTHOR_EMAIL", &ident.email)
+            .with_env("GIT_AUTHOR_DATE", &ident.date)
+            .with_env("GIT_COMMITTER_NAME", &ident.name)
+            .with_env("GIT_COMMITTER_EMAIL", &ident.email)
+            .with_env("GIT_COMMITTER_DATE", &ident.date);
+        let out = g.run_bytes(&args, Some(message.as_bytes()))?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
+    /// Point `refname` at `new` with a reflog message. With `old = Some(sha)` the update
+    /// happens only if the ref currently is `sha` (all zeros = must not exist yet).
+    pub fn update_ref(&self, refname: &str, new: &str, old: Option<&str>, reason: &str) -> CommandResult<()> {
+        let mut args = vec!["update-ref", "-m", reason, refname, new];
+        if let Some(o) = old {
+            args.push(o);
+        }
+        self.run(args).map(|_| ())
+    }
+
+    /// `git format-patch` of one commit, Electron-style deterministic: zeroed `From` line,
+    /// full blob ids, no signature, no diffstat, subject kept as is, no renames, myers diff.
+    pub fn format_patch(&self, commit: &str) -> CommandResult<Vec<u8>> {
+        self.run_bytes(
+            [
+                "format-patch",
+                "-1",
+                "--stdout",
+                "--zero-commit",
+                "--full-index",
+                "--binary",
+                "--no-signature",
+                "--no-stat",
+                "--keep-subject",
+                "--no-renames",
+                "--diff-algorithm=myers",
+                "--indent-heuristic",
+                "--encode-email-headers",
+                "--no-notes",
+                commit,
+            ],
+            None,
+        )
+    }
+
+    /// Stable patch id (`git patch-id --stable`) of a patch text; `None` for a patch with no diff.
+    /// Equal ids mean the same change regardless of line numbers and whitespace.
+    pub fn patch_id(&self, patch: &[u8]) -> CommandResult<Option<String>> {
+        let out = self.run_bytes(["patch-id", "--stable"], Some(patch))?;
+        Ok(String::from_utf8_lossy(&out).split_whitespace().next().map(str::to_string))
+    }
+
+    /// Stable patch id of the change a commit makes relative to its first parent.
+    pub fn commit_patch_id(&self, commit: &str) -> CommandResult<Option<String>> {
+        let diff = self.run_bytes(
+            ["diff-tree", "-p", "--full-index", "--binary", "--no-renames", &format!("{commit}^!")],
+            None,
+        )?;
+        self.patch_id(&diff)
+    }
+
+    /// Stable patch ids of every non-merge commit in `from..to`, as `(patch id, commit)`.
+    pub fn patch_ids_in_range(&self, from: &str, to: &str) -> CommandResult<Vec<(String, String)>> {
+        let log = self.run_bytes(
+            [
+                "log",
+                "-p",
+                "--no-merges",
+                "--full-index",
+                "--binary",
+                "--no-renames",
+                "--format=commit %H",
+                &format!("{from}..{to}"),
+            ],
+            None,
+        )?;
+        let out = self.run_bytes(["patch-id", "--stable"], Some(&log))?;
+        Ok(String::from_utf8_lossy(&out)
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect())
+    }
+
+    /// 3-way merge in memory: `git merge-tree --write-tree --merge-base=BASE OURS THEIRS`
+    /// (all three may be commits or trees). Touches no index and no work tree; writes
+    /// the result tree (with conflict markers on conflict) to the object store.
+    pub fn merge_tree(&self, base: &str, ours: &str, theirs: &str) -> CommandResult<MergeTree> {
+        let args = [
+            "merge-tree".to_string(),
+            "--write-tree".into(),
+            "-z".into(),
+            format!("--merge-base={base}"),
+            ours.into(),
+            theirs.into(),
+        ];
+        let out = self.output(&args)?;
+        let code = out.status.code();
+        if code != Some(0) && code != Some(1) {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            return Err(self.failure(&args, &out));
+        }
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        // Layout (-z): TREE NUL, then (if conflicted) "<mode> <oid> <stage>\t<path>" NUL...,
+        // an empty field, then messages "<n> NUL <path>... NUL <type> NUL <message> NUL".
+        let mut fields = text.split('\0');
+        let tree = fields.next().unwrap_or("").trim().to_string();
+        let mut conflicts: Vec<ConflictedPath> = Vec::new();
+        let mut messages = Vec::new();
+        if code == Some(1) {
+            for f in fields.by_ref() {
+                if f.is_empty() {
+                    break;
+                }
+                let Some((meta, path)) = f.split_once('\t') else { continue };
+                let stage: u8 = meta.rsplit(' ').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+                match conflicts.iter_mut().find(|c| c.path == path) {
+                    Some(c) => c.stages.push(stage),
+                    None => conflicts.push(ConflictedPath { path: path.into(), stages: vec![stage] }),
+                }
+            }
+        }
+        // Informational messages (present for clean merges too).
+        let rest: Vec<&str> = fields.collect();
+        let mut i = 0;
+        while i < rest.len() {
+            let Ok(n) = rest[i].parse::<usize>() else {
+                i += 1;
+                continue;
+            };
+            let msg_at = i + 1 + n + 1;
+            if let Some(m) = rest.get(msg_at) {
+                messages.push(m.trim_end().to_string());
+            }
+            i = msg_at + 1;
+        }
+        Ok(MergeTree { tree, conflicts, messages })
+    }
+
+    /// Tree id of a commit.
+    pub fn tree_of(&self, commit: &str) -> CommandResult<String> {
+        self.run(["rev-parse", &format!("{commit}^{{tree}}")])
+    }
+
+    /// The branch checked out in this work tree (`None` when detached or bare).
+    pub fn current_branch(&self) -> Option<String> {
+        self.run(["symbolic-ref", "--quiet", "--short", "HEAD"]).ok().filter(|s| !s.is_empty())
+    }
+
+    /// The work tree (if any) where `refs/heads/<branch>` is checked out.
+    pub fn worktree_of_branch(&self, branch: &str) -> CommandResult<Option<PathBuf>> {
+        let out = self.run(["worktree", "list", "--porcelain"])?;
+        let want = format!("branch refs/heads/{branch}");
+        let mut current: Option<PathBuf> = None;
+        for line in out.lines() {
+            if let Some(p) = line.strip_prefix("worktree ") {
+                current = Some(PathBuf::from(p));
+            } else if line == want {
+                return Ok(current);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Tracked files with uncommitted changes (staged or not), as `git status --porcelain`
+    /// lines; untracked files are not counted. Empty = clean.
+    pub fn dirty_files(&self) -> CommandResult<Vec<String>> {
+        let out = self.run(["status", "--porcelain=v1", "--untracked-files=no", "--ignore-submodules"])?;
+        Ok(out.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
+    }
+
+    /// The git dir of this repository (absolute).
+    pub fn git_dir(&self) -> CommandResult<PathBuf> {
+        let d = self.run(["rev-parse", "--absolute-git-dir"])?;
+        Ok(PathBuf::from(d))
+    }
+
+    /// `true` when a `git am` or `git rebase` is in progress in this work tree.
+    pub fn operation_in_progress(&self) -> CommandResult<Option<&'static str>> {
+        let dir = self.git_dir()?;
+        if dir.join("rebase-apply").exists() {
+            return Ok(Some(if dir.join("rebase-apply").join("applying").exists() { "am" } else { "rebase" }));
+        }
+        if dir.join("rebase-merge").exists() {
+            return Ok(Some("rebase"));
+        }
+        if dir.join("CHERRY_PICK_HEAD").exists() || dir.join("MERGE_HEAD").exists() {
+            return Ok(Some("merge/cherry-pick"));
+        }
+        Ok(None)
+    }
+
+    /// Add a detached work tree of `commit` at `path` (for running tests on a materialized
+    /// series), copying this checkout's sparse-checkout patterns first so blobs excluded
+    /// here (e.g. a mirror lacking them) are not needed there either.
+    pub fn add_worktree(&self, path: &Path, commit: &str) -> CommandResult<Git> {
+        let p = path.to_string_lossy().into_owned();
+        self.run(["worktree", "add", "--detach", "--no-checkout", &p, commit])?;
+        let wt = Git::open(path)?;
+        let sparse = self.run(["config", "--bool", "core.sparseCheckout"]).unwrap_or_default();
+        if sparse == "true" {
+            let patterns = self.run(["sparse-checkout", "list"]).unwrap_or_default();
+            let cone = self.run(["config", "--bool", "core.sparseCheckoutCone"]).unwrap_or_default();
+            let mut args = vec!["sparse-checkout".to_string(), "set".into()];
+            if cone != "true" {
+                args.push("--no-cone".into());
+            }
+            args.extend(patterns.lines().map(str::to_string));
+            wt.run(&args)?;
+        }
+        wt.run(["checkout", "--detach", commit])?;
+        Ok(wt)
+    }
+}
+
+/// A private index file for plumbing (`GIT_INDEX_FILE`), deleted on drop.
+pub struct TempIndex {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl TempIndex {
+    pub fn new() -> CommandResult<TempIndex> {
+        let dir = tempfile::Builder::new().prefix("dsock-index").tempdir()?;
+        let path = dir.path().join("index");
+        Ok(TempIndex { _dir: dir, path })
+    }
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

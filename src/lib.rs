@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) is a thin shell around [`run`]; everything is in
 //! this library so integration tests can drive commands without a subprocess.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;

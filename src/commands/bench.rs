@@ -1,11 +1,163 @@
-//! `dsock bench`.
+//! `dsock bench`: throughput and latency of -sDIRECT_SOCKETS against native and
+//! -sNODERAWSOCKETS, measured side by side in one run (see docs/bench.md).
+//!
+//! Writes `<out>/latest.json` (schema `dsock-bench/1`, see `crate::bench::report`),
+//! `<out>/latest.md` (the README table) and `<out>/<workload>.svg`, and prints
+//! the table. Exit status: 0 when every requested variant ran every workload,
+//! 1 when a variant was unavailable or a run failed (the table says which and why).
 
+use std::path::PathBuf;
+
+use crate::bench::model::{Variant, Workload, ALL_VARIANTS, ALL_WORKLOADS, DEFAULT_VARIANTS};
+use crate::bench::report::VariantStatus;
+use crate::bench::runner::{self, Config};
 use crate::context::CommandContext;
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
+use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
-
-pub fn run(_ctx: &mut CommandContext, _args: &Args) -> CommandResult {
-    Err(super::not_yet("bench"))
+#[command(after_help = "Examples:\n  \
+    dsock bench --emscripten ~/emscripten --quick          # smoke run, ~1-2 min\n  \
+    dsock bench --workloads udp-burst,tcp-rr --variants native,node --repeats 5\n  \
+    dsock bench --emscripten ~/emscripten                   # full run, < 20 min")]
+pub struct Args {
+    /// Smaller workloads (10k burst, 1 s constant/ramp, 8 MiB bulk, 1k round trips),
+    /// 1 measured run: a smoke run in about a minute or two.
+    #[arg(long)]
+    pub quick: bool,
+    /// Comma-separated workloads [default: all]: udp-burst, udp-constant, udp-ramp, tcp-bulk, tcp-rr.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub workloads: Vec<String>,
+    /// Comma-separated builds [default: native,node,chromium-jspi,chromium-pthread;
+    /// also: node-pthread]. native is always added: ratios divide by it.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub variants: Vec<String>,
+    /// Measured runs per workload and variant [default: 3, or 1 with --quick].
+    #[arg(long, value_name = "N")]
+    pub repeats: Option<usize>,
+    /// Discarded warm-up runs before the measured ones.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub warmup: usize,
+    /// Output directory for latest.json, latest.md, the SVG charts and the builds
+    /// [default: <repo>/target/dsock/bench].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Native C compiler for the baseline and the load generator.
+    #[arg(
+        long,
+        env = "DSOCK_BENCH_CC",
+        default_value = "clang-22",
+        value_name = "CC"
+    )]
+    pub cc: String,
+    /// Chromium executable for the IWA variants.
+    #[arg(
+        long,
+        env = "DSOCK_CHROMIUM",
+        default_value = "/usr/bin/chromium",
+        value_name = "PATH"
+    )]
+    pub chromium: PathBuf,
 }
+
+fn parse_list<T: Copy>(
+    items: &[String],
+    all: &[T],
+    id: fn(T) -> &'static str,
+    what: &str,
+) -> CommandResult<Vec<T>> {
+    let mut out = Vec::new();
+    for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let Some(x) = all.iter().copied().find(|x| id(*x) == item) else {
+            let known: Vec<&str> = all.iter().map(|x| id(*x)).collect();
+            return Err(CommandError::usage(format!("unknown {what} `{item}`"))
+                .with_hint(format!("choose from: {}", known.join(", "))));
+        };
+        if !out.iter().any(|y| id(*y) == item) {
+            out.push(x);
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
+    let repo_root = ctx.repo_root()?;
+    let mut workloads = parse_list(&args.workloads, &ALL_WORKLOADS, Workload::id, "workload")?;
+    if workloads.is_empty() {
+        workloads = ALL_WORKLOADS.to_vec();
+    }
+    workloads.sort();
+    let mut variants = parse_list(&args.variants, &ALL_VARIANTS, Variant::id, "variant")?;
+    if variants.is_empty() {
+        variants = DEFAULT_VARIANTS.to_vec();
+    }
+    if !variants.contains(&Variant::Native) {
+        variants.push(Variant::Native);
+    }
+    variants.sort();
+    let repeats = args.repeats.unwrap_or(if args.quick { 1 } else { 3 });
+    if repeats == 0 {
+        return Err(CommandError::usage("--repeats must be at least 1")
+            .with_hint("pass --repeats 1 or more"));
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| repo_root.join("target/dsock/bench"));
+    std::fs::create_dir_all(&out_dir)?;
+    let cfg = Config {
+        repo_root: repo_root.clone(),
+        out_dir: out_dir.clone(),
+        emscripten: ctx.global.emscripten.clone(),
+        cc: args.cc.clone(),
+        chromium: args.chromium.clone(),
+        quick: args.quick,
+        warmup: args.warmup,
+        repeats,
+        workloads,
+        variants,
+    };
+    if !repo_root.join(runner::SOURCES).join("dsbench.c").is_file() {
+        return Err(CommandError::environment(format!(
+            "{} has no {}/dsbench.c",
+            repo_root.display(),
+            runner::SOURCES
+        ))
+        .with_hint("run dsock bench from a dsock clone, or pass --repo PATH"));
+    }
+
+    let report = runner::run(&cfg, &mut ctx.err);
+
+    let json =
+        serde_json::to_string_pretty(&report).map_err(|e| CommandError::internal(e.to_string()))?;
+    std::fs::write(out_dir.join("latest.json"), json + "\n")?;
+    let md = report.markdown();
+    std::fs::write(out_dir.join("latest.md"), &md)?;
+    for w in &report.workloads {
+        std::fs::write(out_dir.join(format!("{}.svg", w.id)), report.svg(w))?;
+    }
+    writeln!(ctx.out, "{md}")?;
+    writeln!(
+        ctx.out,
+        "Wrote {} (JSON), latest.md and {} chart(s) in {:.0} s.",
+        out_dir.join("latest.json").display(),
+        report.workloads.len(),
+        report.duration_s
+    )?;
+
+    let all_ran = report
+        .variants
+        .iter()
+        .all(|v| v.status == VariantStatus::Ran);
+    let no_failed_runs = report
+        .workloads
+        .iter()
+        .all(|w| w.runs.iter().all(|r| r.error.is_none()));
+    Ok(if all_ran && no_failed_runs {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+use std::io::Write as _;

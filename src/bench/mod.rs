@@ -1,0 +1,15 @@
+//! `dsock bench`: throughput and latency of the -sDIRECT_SOCKETS backend
+//! against native and -sNODERAWSOCKETS, measured side by side in one run.
+//!
+//! - [`model`]: the workloads and the builds (variants);
+//! - [`runner`]: builds the programs, starts each variant's echo server, drives it
+//!   with the native load generator;
+//! - [`report`]: the JSON report, the README table and the SVG charts;
+//! - [`stats`]: median/min/max and percentiles.
+//!
+//! Sources of the measured programs: `test-browser/bench/` (see docs/bench.md).
+
+pub mod model;
+pub mod report;
+pub mod runner;
+pub mod stats;

@@ -1,0 +1,511 @@
+//! What `dsock bench` measures: the five workloads (each a list of
+//! load-generator steps and the figures read from their JSON) and the builds
+//! of the program under test (variants).
+//!
+//! The program under test is `test-browser/bench/dsbench.c`, a UDP + TCP echo
+//! server; the load generator is `test-browser/bench/dsbench_peer.c`, always
+//! built natively. Each step is one `dsbench-peer` invocation that prints one
+//! JSON object (see the peer's header comment for its fields).
+
+use serde_json::Value;
+
+/// Whether a larger or a smaller figure is the better one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+/// One figure of a workload, read from the JSON of its steps.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricDef {
+    /// Stable key in the JSON report, e.g. `delivered_pps`.
+    pub id: &'static str,
+    /// Human label for tables and charts.
+    pub label: &'static str,
+    /// Unit as printed: `pps`, `%`, `µs`, `MB/s`.
+    pub unit: &'static str,
+    pub better: Better,
+    /// Reads the figure from the outputs of the workload's steps (same order as the steps).
+    pub extract: fn(&[Value]) -> Option<f64>,
+}
+
+/// One `dsbench-peer` invocation. `args` may contain `{udp}` and `{tcp}`,
+/// replaced by the server's ports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub args: Vec<String>,
+    /// Upper bound for the step, passed as `--timeout-ms`; the runner kills the
+    /// peer 5 s after it.
+    pub timeout_ms: u64,
+}
+
+/// The workloads, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Workload {
+    UdpBurst,
+    UdpConstant,
+    UdpRamp,
+    TcpBulk,
+    TcpRr,
+}
+
+pub const ALL_WORKLOADS: [Workload; 5] = [
+    Workload::UdpBurst,
+    Workload::UdpConstant,
+    Workload::UdpRamp,
+    Workload::TcpBulk,
+    Workload::TcpRr,
+];
+
+fn field(v: &Value, name: &str) -> Option<f64> {
+    v.get(name)?.as_f64()
+}
+
+fn udp_step(extra: &[&str], timeout_ms: u64) -> Step {
+    let mut args: Vec<String> = ["udp", "--port", "{udp}", "--size", "1200"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(["--timeout-ms".to_string(), timeout_ms.to_string()]);
+    Step { args, timeout_ms }
+}
+
+fn tcp_step(cmd: &str, extra: &[String], timeout_ms: u64) -> Step {
+    let mut args = vec![cmd.to_string(), "--port".into(), "{tcp}".into()];
+    args.extend(extra.iter().cloned());
+    args.extend(["--timeout-ms".to_string(), timeout_ms.to_string()]);
+    Step { args, timeout_ms }
+}
+
+const DELIVERED: MetricDef = MetricDef {
+    id: "delivered_pps",
+    label: "delivered",
+    unit: "pps",
+    better: Better::Higher,
+    extract: |s| field(&s[0], "delivered_pps"),
+};
+const UDP_LOSS: MetricDef = MetricDef {
+    id: "loss_pct",
+    label: "loss",
+    unit: "%",
+    better: Better::Lower,
+    extract: |s| field(&s[0], "loss_pct"),
+};
+const UDP_P50: MetricDef = MetricDef {
+    id: "lat_p50_us",
+    label: "echo latency p50",
+    unit: "µs",
+    better: Better::Lower,
+    extract: |s| field(&s[0], "lat_p50_us"),
+};
+const UDP_P99: MetricDef = MetricDef {
+    id: "lat_p99_us",
+    label: "echo latency p99",
+    unit: "µs",
+    better: Better::Lower,
+    extract: |s| field(&s[0], "lat_p99_us"),
+};
+
+impl Workload {
+    /// Stable id used on the command line and in JSON: `udp-burst`, ...
+    pub fn id(self) -> &'static str {
+        match self {
+            Workload::UdpBurst => "udp-burst",
+            Workload::UdpConstant => "udp-constant",
+            Workload::UdpRamp => "udp-ramp",
+            Workload::TcpBulk => "tcp-bulk",
+            Workload::TcpRr => "tcp-rr",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Workload> {
+        ALL_WORKLOADS.into_iter().find(|w| w.id() == s)
+    }
+
+    /// Title with the parameters, e.g. "UDP burst: 50,000 × 1200 B, as fast as possible".
+    pub fn title(self, quick: bool) -> String {
+        let p = Params::new(quick);
+        match self {
+            Workload::UdpBurst => format!(
+                "UDP burst: {} datagrams × 1200 B, as fast as possible",
+                group(p.burst_count as f64)
+            ),
+            Workload::UdpConstant => format!(
+                "UDP constant rate: 10,000 pps × 1200 B for {} s",
+                p.constant_seconds
+            ),
+            Workload::UdpRamp => format!(
+                "UDP ramp: 0 → 50,000 pps × 1200 B over {} s",
+                p.ramp_seconds
+            ),
+            Workload::TcpBulk => format!(
+                "TCP bulk: {} MiB one way, and echoed (byte-checked)",
+                p.bulk_bytes >> 20
+            ),
+            Workload::TcpRr => format!(
+                "TCP request/response: {} round trips of 64 B",
+                group(p.rr_count as f64)
+            ),
+        }
+    }
+
+    /// The load-generator steps of one repetition.
+    pub fn steps(self, quick: bool) -> Vec<Step> {
+        let p = Params::new(quick);
+        match self {
+            Workload::UdpBurst => vec![udp_step(
+                &["--pattern", "burst", "--count", &p.burst_count.to_string()],
+                20_000,
+            )],
+            Workload::UdpConstant => vec![udp_step(
+                &[
+                    "--pattern",
+                    "constant",
+                    "--rate",
+                    "10000",
+                    "--seconds",
+                    &p.constant_seconds.to_string(),
+                ],
+                (p.constant_seconds as u64 + 10) * 1000,
+            )],
+            Workload::UdpRamp => vec![udp_step(
+                &[
+                    "--pattern",
+                    "ramp",
+                    "--rate",
+                    "50000",
+                    "--seconds",
+                    &p.ramp_seconds.to_string(),
+                ],
+                (p.ramp_seconds as u64 + 10) * 1000,
+            )],
+            Workload::TcpBulk => {
+                let bytes = vec!["--bytes".to_string(), p.bulk_bytes.to_string()];
+                vec![
+                    tcp_step("sink", &bytes, p.bulk_timeout_ms),
+                    tcp_step("echo", &bytes, p.bulk_timeout_ms),
+                ]
+            }
+            Workload::TcpRr => vec![tcp_step(
+                "rr",
+                &[
+                    "--count".to_string(),
+                    p.rr_count.to_string(),
+                    "--size".into(),
+                    "64".into(),
+                ],
+                p.rr_timeout_ms,
+            )],
+        }
+    }
+
+    /// The figures reported for this workload; the first is the headline
+    /// (charted, and the one the ratio to native is quoted for in prose).
+    pub fn metrics(self) -> Vec<MetricDef> {
+        match self {
+            Workload::UdpBurst => vec![DELIVERED, UDP_LOSS],
+            Workload::UdpConstant => vec![DELIVERED, UDP_LOSS, UDP_P50, UDP_P99],
+            Workload::UdpRamp => vec![
+                DELIVERED,
+                MetricDef {
+                    id: "knee_pps",
+                    label: "loss-free up to",
+                    unit: "pps",
+                    better: Better::Higher,
+                    extract: |s| field(&s[0], "knee_pps"),
+                },
+                UDP_LOSS,
+            ],
+            Workload::TcpBulk => vec![
+                MetricDef {
+                    id: "oneway_mbps",
+                    label: "one way",
+                    unit: "MB/s",
+                    better: Better::Higher,
+                    extract: |s| field(&s[0], "mbytes_per_s"),
+                },
+                MetricDef {
+                    id: "echo_mbps",
+                    label: "echoed (intact bytes)",
+                    unit: "MB/s",
+                    better: Better::Higher,
+                    extract: |s| field(s.get(1)?, "mbytes_per_s"),
+                },
+                MetricDef {
+                    id: "echo_loss_pct",
+                    label: "echo bytes lost or corrupt",
+                    unit: "%",
+                    better: Better::Lower,
+                    extract: |s| field(s.get(1)?, "loss_pct"),
+                },
+            ],
+            Workload::TcpRr => vec![
+                MetricDef {
+                    id: "lat_p50_us",
+                    label: "round trip p50",
+                    unit: "µs",
+                    better: Better::Lower,
+                    extract: |s| field(&s[0], "lat_p50_us"),
+                },
+                MetricDef {
+                    id: "lat_p99_us",
+                    label: "round trip p99",
+                    unit: "µs",
+                    better: Better::Lower,
+                    extract: |s| field(&s[0], "lat_p99_us"),
+                },
+                MetricDef {
+                    id: "rtt_per_s",
+                    label: "round trips",
+                    unit: "/s",
+                    better: Better::Higher,
+                    extract: |s| field(&s[0], "rtt_per_s"),
+                },
+                MetricDef {
+                    id: "failed_pct",
+                    label: "round trips not completed",
+                    unit: "%",
+                    better: Better::Lower,
+                    extract: |s| {
+                        let planned = field(&s[0], "planned")?;
+                        let done = field(&s[0], "completed")?;
+                        (planned > 0.0).then(|| 100.0 * (planned - done) / planned)
+                    },
+                },
+            ],
+        }
+    }
+}
+
+/// Workload sizes: the issue's full figures, or `--quick` ones for a smoke run.
+struct Params {
+    burst_count: u64,
+    constant_seconds: u32,
+    ramp_seconds: u32,
+    bulk_bytes: u64,
+    bulk_timeout_ms: u64,
+    rr_count: u64,
+    rr_timeout_ms: u64,
+}
+
+impl Params {
+    fn new(quick: bool) -> Params {
+        if quick {
+            Params {
+                burst_count: 10_000,
+                constant_seconds: 1,
+                ramp_seconds: 1,
+                bulk_bytes: 8 << 20,
+                bulk_timeout_ms: 10_000,
+                rr_count: 1_000,
+                rr_timeout_ms: 10_000,
+            }
+        } else {
+            Params {
+                burst_count: 50_000,
+                constant_seconds: 5,
+                ramp_seconds: 5,
+                bulk_bytes: 64 << 20,
+                bulk_timeout_ms: 30_000,
+                rr_count: 10_000,
+                rr_timeout_ms: 30_000,
+            }
+        }
+    }
+}
+
+/// `12345.6` → `"12,346"`.
+pub fn group(x: f64) -> String {
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && s != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A build of the program under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Variant {
+    /// clang, run as a native process: the baseline every ratio divides by.
+    Native,
+    /// -sNODERAWSOCKETS -sJSPI under node.
+    Node,
+    /// -sNODERAWSOCKETS -pthread -sPROXY_TO_PTHREAD under node (not in the default set).
+    NodePthread,
+    /// -sDIRECT_SOCKETS -sJSPI in a headless Chromium Isolated Web App.
+    ChromiumJspi,
+    /// -sDIRECT_SOCKETS -pthread -sPROXY_TO_PTHREAD in a headless Chromium IWA.
+    ChromiumPthread,
+}
+
+pub const ALL_VARIANTS: [Variant; 5] = [
+    Variant::Native,
+    Variant::Node,
+    Variant::NodePthread,
+    Variant::ChromiumJspi,
+    Variant::ChromiumPthread,
+];
+pub const DEFAULT_VARIANTS: [Variant; 4] = [
+    Variant::Native,
+    Variant::Node,
+    Variant::ChromiumJspi,
+    Variant::ChromiumPthread,
+];
+
+impl Variant {
+    pub fn id(self) -> &'static str {
+        match self {
+            Variant::Native => "native",
+            Variant::Node => "node",
+            Variant::NodePthread => "node-pthread",
+            Variant::ChromiumJspi => "chromium-jspi",
+            Variant::ChromiumPthread => "chromium-pthread",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Variant> {
+        ALL_VARIANTS.into_iter().find(|v| v.id() == s)
+    }
+
+    /// What the build is, for table footnotes.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Variant::Native => "clang -O2, native process",
+            Variant::Node => "emcc -O2 -sNODERAWSOCKETS -sJSPI, node",
+            Variant::NodePthread => "emcc -O2 -sNODERAWSOCKETS -pthread -sPROXY_TO_PTHREAD, node",
+            Variant::ChromiumJspi => "emcc -O2 -sDIRECT_SOCKETS -sJSPI, headless Chromium IWA",
+            Variant::ChromiumPthread => {
+                "emcc -O2 -sDIRECT_SOCKETS -pthread -sPROXY_TO_PTHREAD, headless Chromium IWA"
+            }
+        }
+    }
+
+    pub fn is_wasm(self) -> bool {
+        self != Variant::Native
+    }
+
+    pub fn is_browser(self) -> bool {
+        matches!(self, Variant::ChromiumJspi | Variant::ChromiumPthread)
+    }
+
+    /// emcc flags after the source and `-o`; empty for native.
+    pub fn emcc_flags(self) -> Vec<&'static str> {
+        let mut f = vec!["-O2", "-sEXIT_RUNTIME"];
+        match self {
+            Variant::Native => return vec![],
+            Variant::Node => f.extend(["-sNODERAWSOCKETS", "-sJSPI", "-sENVIRONMENT=node"]),
+            Variant::NodePthread => f.extend([
+                "-sNODERAWSOCKETS",
+                "-pthread",
+                "-sPROXY_TO_PTHREAD",
+                "-sENVIRONMENT=node,worker",
+            ]),
+            Variant::ChromiumJspi => f.extend(["-sDIRECT_SOCKETS", "-sJSPI", "-sENVIRONMENT=web"]),
+            Variant::ChromiumPthread => f.extend([
+                "-sDIRECT_SOCKETS",
+                "-pthread",
+                "-sPROXY_TO_PTHREAD",
+                "-sENVIRONMENT=web,worker",
+            ]),
+        }
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ids_round_trip() {
+        for w in ALL_WORKLOADS {
+            assert_eq!(Workload::parse(w.id()), Some(w));
+        }
+        for v in ALL_VARIANTS {
+            assert_eq!(Variant::parse(v.id()), Some(v));
+        }
+        assert_eq!(Workload::parse("udp"), None);
+    }
+
+    #[test]
+    fn full_sizes_are_the_issue_figures() {
+        assert!(Workload::UdpBurst.steps(false)[0]
+            .args
+            .join(" ")
+            .contains("--count 50000 "));
+        assert!(Workload::UdpConstant.steps(false)[0]
+            .args
+            .join(" ")
+            .contains("--rate 10000 --seconds 5"));
+        assert!(Workload::UdpRamp.steps(false)[0]
+            .args
+            .join(" ")
+            .contains("--rate 50000 --seconds 5"));
+        let bulk = Workload::TcpBulk.steps(false);
+        assert_eq!(bulk.len(), 2);
+        assert!(bulk[0]
+            .args
+            .join(" ")
+            .starts_with("sink --port {tcp} --bytes 67108864"));
+        assert!(bulk[1]
+            .args
+            .join(" ")
+            .starts_with("echo --port {tcp} --bytes 67108864"));
+        assert!(Workload::TcpRr.steps(false)[0]
+            .args
+            .join(" ")
+            .contains("--count 10000 --size 64"));
+        for w in ALL_WORKLOADS {
+            for s in w.steps(false) {
+                assert_eq!(
+                    s.args.last(),
+                    Some(&s.timeout_ms.to_string()),
+                    "every step is time-bounded"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bulk_metrics_read_both_steps() {
+        let outs = [
+            json!({"mbytes_per_s": 700.0}),
+            json!({"mbytes_per_s": 250.5, "loss_pct": 12.5}),
+        ];
+        let m = Workload::TcpBulk.metrics();
+        let vals: Vec<_> = m.iter().map(|d| (d.extract)(&outs)).collect();
+        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5)]);
+        // A missing echo step yields no figure rather than a panic.
+        assert_eq!((m[1].extract)(&outs[..1]), None);
+    }
+
+    #[test]
+    fn rr_failed_pct_counts_incomplete_round_trips() {
+        let outs = [json!({"planned": 10000, "completed": 9000})];
+        let failed = Workload::TcpRr
+            .metrics()
+            .into_iter()
+            .find(|m| m.id == "failed_pct")
+            .unwrap();
+        assert_eq!((failed.extract)(&outs), Some(10.0));
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group(0.0), "0");
+        assert_eq!(group(999.4), "999");
+        assert_eq!(group(1000.0), "1,000");
+        assert_eq!(group(1234567.8), "1,234,568");
+    }
+}

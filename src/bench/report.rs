@@ -1,0 +1,573 @@
+//! The bench report: its JSON shape (`target/dsock/bench/latest.json`), the
+//! summary of repeats with ratios to native, the markdown table for README and
+//! one SVG chart per workload.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::model::{group, Better, Variant, Workload};
+use super::stats::Summary;
+
+/// Version tag of the JSON layout; bump when a field changes meaning.
+pub const SCHEMA: &str = "dsock-bench/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    /// UTC start of the run, RFC 3339.
+    pub started_at: String,
+    /// Wall time of the whole run, builds included.
+    pub duration_s: f64,
+    pub host: Host,
+    pub settings: Settings,
+    pub variants: Vec<VariantReport>,
+    pub workloads: Vec<WorkloadReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Host {
+    pub cpus: usize,
+    /// `uname -sr`, if available.
+    pub os: String,
+    /// /proc/loadavg at start (1-minute figure): context for noisy numbers.
+    pub load_avg_1m: Option<f64>,
+    /// Tool versions that were used (clang, node, chromium, emscripten commit).
+    pub tools: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub quick: bool,
+    pub warmup: usize,
+    pub repeats: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VariantStatus {
+    /// Built and served the workloads (individual runs may still have failed).
+    Ran,
+    /// Could not be built or started; `reason` says why.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantReport {
+    pub id: String,
+    pub describe: String,
+    pub status: VariantStatus,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadReport {
+    pub id: String,
+    pub title: String,
+    pub metrics: Vec<MetricReport>,
+    /// Every run, warm-ups included, with the generator's raw JSON.
+    pub runs: Vec<RunRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricReport {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub better: Better,
+    /// Per variant id: the summary over the measured (non-warm-up, successful) runs.
+    pub by_variant: BTreeMap<String, Cell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// This variant's median ÷ native's median, both from this run; absent for
+    /// native itself or when native has no figure.
+    pub ratio_to_native: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub variant: String,
+    pub warmup: bool,
+    /// 1-based within warm-ups or measured repeats.
+    pub index: usize,
+    /// Set when the run produced no usable result (generator error, timeout).
+    pub error: Option<String>,
+    /// Figures extracted from `raw`, by metric id.
+    pub values: BTreeMap<String, f64>,
+    /// One JSON object per generator step.
+    pub raw: Vec<Value>,
+}
+
+/// Build a workload's metric summaries from its runs (warm-ups and failed runs excluded).
+pub fn summarise(
+    workload: Workload,
+    runs: &[RunRecord],
+    variants: &[Variant],
+) -> Vec<MetricReport> {
+    workload
+        .metrics()
+        .iter()
+        .map(|def| {
+            let mut by_variant = BTreeMap::new();
+            for v in variants {
+                let samples: Vec<f64> = runs
+                    .iter()
+                    .filter(|r| r.variant == v.id() && !r.warmup && r.error.is_none())
+                    .filter_map(|r| r.values.get(def.id).copied())
+                    .collect();
+                if let Some(summary) = Summary::of(&samples) {
+                    by_variant.insert(
+                        v.id().to_string(),
+                        Cell {
+                            summary,
+                            ratio_to_native: None,
+                        },
+                    );
+                }
+            }
+            let native = by_variant
+                .get(Variant::Native.id())
+                .map(|c| c.summary.median);
+            // Ratios of percentages (loss) say little; those rows show the figures only.
+            for (id, cell) in by_variant.iter_mut().filter(|_| def.unit != "%") {
+                if id != Variant::Native.id() {
+                    cell.ratio_to_native = native
+                        .filter(|n| *n != 0.0)
+                        .map(|n| cell.summary.median / n);
+                }
+            }
+            MetricReport {
+                id: def.id.to_string(),
+                label: def.label.to_string(),
+                unit: def.unit.to_string(),
+                better: def.better,
+                by_variant,
+            }
+        })
+        .collect()
+}
+
+/// A figure in its unit, compactly: `98.2k`, `745`, `5.79`, `0.20`.
+pub fn fmt_value(x: f64, unit: &str) -> String {
+    if unit == "%" {
+        return if x == 0.0 {
+            "0".into()
+        } else if x.abs() < 10.0 {
+            format!("{x:.2}")
+        } else {
+            format!("{x:.1}")
+        };
+    }
+    let a = x.abs();
+    if a >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", x / 1e3)
+    } else if a >= 100.0 {
+        group(x)
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn fmt_ratio(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.2}×")
+    }
+}
+
+fn cell_text(cell: &Cell, unit: &str, repeats: usize) -> String {
+    let s = &cell.summary;
+    let mut t = fmt_value(s.median, unit);
+    if s.n > 1 && s.min != s.max {
+        let _ = write!(
+            t,
+            " ({}–{})",
+            fmt_value(s.min, unit),
+            fmt_value(s.max, unit)
+        );
+    }
+    if let Some(r) = cell.ratio_to_native {
+        let _ = write!(t, " · **{}**", fmt_ratio(r));
+    }
+    if s.n < repeats {
+        let _ = write!(t, " [{}/{} runs]", s.n, repeats);
+    }
+    t
+}
+
+impl Report {
+    fn variant_ids(&self) -> Vec<&str> {
+        self.variants.iter().map(|v| v.id.as_str()).collect()
+    }
+
+    /// The README table: one row per workload figure, one column per variant;
+    /// each cell `median (min–max) · ratio-to-native`, then footnotes for
+    /// variants that did not run and for failed runs.
+    pub fn markdown(&self) -> String {
+        let ids = self.variant_ids();
+        let mut md = String::new();
+        let _ = writeln!(
+            md,
+            "Measured {} on {} CPUs ({}), {} warm-up + {} measured run(s) each{}; median (min–max) · ratio to native in the same run.\n",
+            self.started_at,
+            self.host.cpus,
+            self.host.os,
+            self.settings.warmup,
+            self.settings.repeats,
+            if self.settings.quick { ", --quick sizes" } else { "" }
+        );
+        let _ = writeln!(md, "| workload | figure | {} |", ids.join(" | "));
+        let _ = writeln!(md, "|---|---|{}", "---|".repeat(ids.len()));
+        for w in &self.workloads {
+            for (i, m) in w.metrics.iter().enumerate() {
+                let arrow = match m.better {
+                    Better::Higher => "↑",
+                    Better::Lower => "↓",
+                };
+                let name = if i == 0 { w.title.as_str() } else { "" };
+                let mut row = format!("| {} | {} ({}) {} |", name, m.label, m.unit, arrow);
+                for v in &self.variants {
+                    let text = match (v.status, m.by_variant.get(&v.id)) {
+                        (VariantStatus::Unavailable, _) => "not run".to_string(),
+                        (_, Some(cell)) => cell_text(cell, &m.unit, self.settings.repeats),
+                        (_, None) => "failed".to_string(),
+                    };
+                    let _ = write!(row, " {text} |");
+                }
+                let _ = writeln!(md, "{row}");
+            }
+        }
+        md.push('\n');
+        for v in &self.variants {
+            let _ = write!(md, "- `{}`: {}", v.id, v.describe);
+            if let Some(reason) = &v.reason {
+                let _ = write!(md, ". **Not run:** {reason}");
+            }
+            md.push('\n');
+        }
+        let mut failures: Vec<String> = Vec::new();
+        for w in &self.workloads {
+            for r in w.runs.iter().filter(|r| !r.warmup) {
+                if let Some(e) = &r.error {
+                    failures.push(format!("- {} / {} run {}: {}", w.id, r.variant, r.index, e));
+                }
+            }
+        }
+        if !failures.is_empty() {
+            md.push_str("\nFailed runs (excluded from the figures):\n\n");
+            for f in failures {
+                md.push_str(&f);
+                md.push('\n');
+            }
+        }
+        md
+    }
+
+    /// A horizontal bar chart of a workload's headline figure: one bar per
+    /// variant at its median, a whisker from min to max, the ratio to native.
+    pub fn svg(&self, workload: &WorkloadReport) -> String {
+        let Some(metric) = workload.metrics.first() else {
+            return String::new();
+        };
+        let (w, left, right, row_h, top) = (720.0_f64, 150.0_f64, 190.0_f64, 34.0_f64, 64.0_f64);
+        let plot_w = w - left - right;
+        let h = top + row_h * self.variants.len() as f64 + 34.0;
+        let scale_max = metric
+            .by_variant
+            .values()
+            .map(|c| c.summary.max)
+            .fold(0.0_f64, f64::max)
+            .max(f64::MIN_POSITIVE);
+        let better = match metric.better {
+            Better::Higher => "higher is better",
+            Better::Lower => "lower is better",
+        };
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="13">"#
+        );
+        let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+        let _ = writeln!(
+            s,
+            r#"<text x="12" y="22" font-size="15" font-weight="bold">{}</text>"#,
+            esc(&workload.title)
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="12" y="42" fill="#555">{} ({}), {}; median with min–max, {} run(s), {}</text>"##,
+            esc(&metric.label),
+            esc(&metric.unit),
+            better,
+            self.settings.repeats,
+            esc(&self.started_at)
+        );
+        for (i, v) in self.variants.iter().enumerate() {
+            let y = top + row_h * i as f64;
+            let cy = y + row_h / 2.0;
+            let _ = writeln!(
+                s,
+                r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+                left - 8.0,
+                cy + 4.5,
+                esc(&v.id)
+            );
+            let color = if v.id == Variant::Native.id() {
+                "#7a7a7a"
+            } else {
+                "#3b6fb6"
+            };
+            match (v.status, metric.by_variant.get(&v.id)) {
+                (VariantStatus::Ran, Some(cell)) => {
+                    let x = |val: f64| left + plot_w * (val / scale_max).clamp(0.0, 1.0);
+                    let sm = &cell.summary;
+                    let _ = writeln!(
+                        s,
+                        r#"<rect x="{left}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{color}"/>"#,
+                        y + 7.0,
+                        x(sm.median) - left,
+                        row_h - 14.0
+                    );
+                    let _ = writeln!(
+                        s,
+                        r##"<path d="M{:.1} {cy:.1}H{:.1}M{:.1} {:.1}V{:.1}M{:.1} {:.1}V{:.1}" stroke="#111" stroke-width="1.5" fill="none"/>"##,
+                        x(sm.min),
+                        x(sm.max),
+                        x(sm.min),
+                        cy - 6.0,
+                        cy + 6.0,
+                        x(sm.max),
+                        cy - 6.0,
+                        cy + 6.0
+                    );
+                    let mut label =
+                        format!("{} {}", fmt_value(sm.median, &metric.unit), metric.unit);
+                    if let Some(r) = cell.ratio_to_native {
+                        let _ = write!(label, "  ({} native)", fmt_ratio(r));
+                    }
+                    let _ = writeln!(
+                        s,
+                        r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+                        x(sm.max) + 8.0,
+                        cy + 4.5,
+                        esc(&label)
+                    );
+                }
+                _ => {
+                    let why = v.reason.as_deref().unwrap_or("no successful run");
+                    let _ = writeln!(
+                        s,
+                        r##"<text x="{left}" y="{:.1}" fill="#a33">not run: {}</text>"##,
+                        cy + 4.5,
+                        esc(&truncate(why, 80))
+                    );
+                }
+            }
+        }
+        let axis_y = top + row_h * self.variants.len() as f64 + 4.0;
+        let _ = writeln!(s, r##"<path d="M{left} {top}V{axis_y}" stroke="#999"/>"##);
+        let _ = writeln!(
+            s,
+            r##"<text x="{left}" y="{:.1}" fill="#555">0</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{} {}</text>"##,
+            axis_y + 16.0,
+            left + plot_w,
+            axis_y + 16.0,
+            fmt_value(scale_max, &metric.unit),
+            esc(&metric.unit)
+        );
+        s.push_str("</svg>\n");
+        s
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    let first_line = s.lines().next().unwrap_or("");
+    if first_line.chars().count() <= n {
+        first_line.to_string()
+    } else {
+        format!("{}…", first_line.chars().take(n).collect::<String>())
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(variant: Variant, warmup: bool, index: usize, values: &[(&str, f64)]) -> RunRecord {
+        RunRecord {
+            variant: variant.id().into(),
+            warmup,
+            index,
+            error: None,
+            values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            raw: vec![json!({})],
+        }
+    }
+
+    /// A small fixed report: burst with native + node measured, chromium unavailable.
+    fn sample() -> Report {
+        let variants = [Variant::Native, Variant::Node, Variant::ChromiumJspi];
+        let mut runs = vec![
+            run(
+                Variant::Native,
+                true,
+                1,
+                &[("delivered_pps", 1.0), ("loss_pct", 99.0)],
+            ),
+            run(
+                Variant::Native,
+                false,
+                1,
+                &[("delivered_pps", 100_000.0), ("loss_pct", 80.0)],
+            ),
+            run(
+                Variant::Native,
+                false,
+                2,
+                &[("delivered_pps", 90_000.0), ("loss_pct", 82.0)],
+            ),
+            run(
+                Variant::Native,
+                false,
+                3,
+                &[("delivered_pps", 95_000.0), ("loss_pct", 81.0)],
+            ),
+            run(
+                Variant::Node,
+                false,
+                1,
+                &[("delivered_pps", 9_000.0), ("loss_pct", 98.0)],
+            ),
+            run(
+                Variant::Node,
+                false,
+                2,
+                &[("delivered_pps", 9_500.0), ("loss_pct", 97.5)],
+            ),
+        ];
+        let mut failed = run(Variant::Node, false, 3, &[]);
+        failed.error = Some("generator timed out after 25 s".into());
+        runs.push(failed);
+        let metrics = summarise(Workload::UdpBurst, &runs, &variants);
+        Report {
+            schema: SCHEMA.into(),
+            started_at: "2026-11-21T15:00:00Z".into(),
+            duration_s: 42.0,
+            host: Host {
+                cpus: 2,
+                os: "Linux 6.1".into(),
+                load_avg_1m: Some(1.5),
+                tools: BTreeMap::new(),
+            },
+            settings: Settings {
+                quick: false,
+                warmup: 1,
+                repeats: 3,
+            },
+            variants: variants
+                .iter()
+                .map(|v| VariantReport {
+                    id: v.id().into(),
+                    describe: v.describe().into(),
+                    status: if v.is_browser() {
+                        VariantStatus::Unavailable
+                    } else {
+                        VariantStatus::Ran
+                    },
+                    reason: v.is_browser().then(|| {
+                        "emcc: Attempt to set a non-existent setting: 'DIRECT_SOCKETS'".into()
+                    }),
+                })
+                .collect(),
+            workloads: vec![WorkloadReport {
+                id: Workload::UdpBurst.id().into(),
+                title: Workload::UdpBurst.title(false),
+                metrics,
+                runs,
+            }],
+        }
+    }
+
+    #[test]
+    fn summary_excludes_warmups_and_failures_and_divides_by_native() {
+        let r = sample();
+        let delivered = &r.workloads[0].metrics[0];
+        let native = delivered.by_variant["native"];
+        assert_eq!(
+            native.summary,
+            Summary {
+                median: 95_000.0,
+                min: 90_000.0,
+                max: 100_000.0,
+                n: 3
+            }
+        );
+        assert_eq!(native.ratio_to_native, None);
+        let node = delivered.by_variant["node"];
+        assert_eq!(node.summary.n, 2);
+        assert_eq!(node.summary.median, 9_250.0);
+        assert!((node.ratio_to_native.unwrap() - 9_250.0 / 95_000.0).abs() < 1e-12);
+        assert!(!delivered.by_variant.contains_key("chromium-jspi"));
+    }
+
+    #[test]
+    fn json_schema_round_trips_with_stable_keys() {
+        let r = sample();
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["schema"], "dsock-bench/1");
+        let cell = &v["workloads"][0]["metrics"][0]["by_variant"]["node"];
+        for key in ["median", "min", "max", "n", "ratio_to_native"] {
+            assert!(cell.get(key).is_some(), "cell lacks {key}: {cell}");
+        }
+        assert_eq!(v["variants"][2]["status"], "unavailable");
+        assert_eq!(v["workloads"][0]["metrics"][0]["better"], "higher");
+        assert_eq!(
+            v["settings"],
+            json!({"quick": false, "warmup": 1, "repeats": 3})
+        );
+        let back: Report = serde_json::from_value(v).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn markdown_table_snapshot() {
+        insta::assert_snapshot!(sample().markdown());
+    }
+
+    #[test]
+    fn svg_chart_snapshot() {
+        let r = sample();
+        insta::assert_snapshot!(r.svg(&r.workloads[0]));
+    }
+
+    #[test]
+    fn value_formatting() {
+        assert_eq!(fmt_value(98_246.6, "pps"), "98.2k");
+        assert_eq!(fmt_value(745.459, "MB/s"), "745");
+        assert_eq!(fmt_value(5.789, "µs"), "5.79");
+        assert_eq!(fmt_value(57.03, "µs"), "57.0");
+        assert_eq!(fmt_value(0.0, "%"), "0");
+        assert_eq!(fmt_value(81.002, "%"), "81.0");
+        assert_eq!(fmt_value(0.195, "%"), "0.20");
+        assert_eq!(fmt_value(2_500_000.0, "pps"), "2.50M");
+    }
+}

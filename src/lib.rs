@@ -11,6 +11,7 @@ pub mod context;
 pub mod error;
 pub mod exit;
 pub mod git;
+pub mod review;
 pub mod series;
 
 use clap::Parser;

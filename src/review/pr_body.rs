@@ -1,0 +1,216 @@
+//! The pull-request description, rendered from plain data (deterministic: the
+//! same input gives the same bytes; no dates, no paths, no terminal widths).
+//!
+//! Sections: title, summary, spec link and base, usage, commit list, "Review
+//! feedback addressed" table, latest test results (if any), changes since the
+//! last sent version (range-diff summary), diffstat.
+
+use std::fmt::Write as _;
+
+use super::color::Style;
+use super::range_diff::RangeDiff;
+use super::review_points::ReviewFile;
+use super::test_results::TestResults;
+use super::{ReviewCommit, SPEC_URL};
+
+/// The range-diff section: which versions were compared and the result.
+pub struct SinceSent<'a> {
+    /// The older side's name (`v1`).
+    pub from: String,
+    /// The newer side's name (`v2`, or `this version` for the unsent working series).
+    pub to: String,
+    pub range_diff: RangeDiff<'a>,
+}
+
+/// Everything the PR body is made of.
+pub struct PrBodyInput<'a> {
+    pub review: &'a ReviewFile,
+    /// Upstream repository URL and branch, and the base commit (40 hex).
+    pub upstream_url: &'a str,
+    pub upstream_branch: &'a str,
+    pub base: &'a str,
+    pub commits: &'a [ReviewCommit],
+    pub tests: Option<&'a TestResults>,
+    /// `None` when no version was sent before this one.
+    pub since_sent: Option<SinceSent<'a>>,
+    /// `git diff --stat` of base..tip.
+    pub diffstat: &'a str,
+}
+
+/// Render the markdown body.
+///
+/// Errors (message only) when a review point names a commit id that is not in the series.
+pub fn render(input: &PrBodyInput<'_>) -> Result<String, String> {
+    let mut md = String::new();
+    let pr = &input.review.pr;
+    let _ = writeln!(md, "# {}\n", pr.title.trim());
+    if !pr.summary.trim().is_empty() {
+        let _ = writeln!(md, "{}\n", pr.summary.trim());
+    }
+    let _ = writeln!(md, "Spec: [Direct Sockets API]({SPEC_URL}) (WICG).  ");
+    let _ = writeln!(
+        md,
+        "Base: `{}` of {} at [`{}`]({}/commit/{}).\n",
+        input.upstream_branch,
+        input.upstream_url.trim_end_matches(".git"),
+        short(input.base),
+        input.upstream_url.trim_end_matches(".git"),
+        input.base
+    );
+
+    if !pr.usage.trim().is_empty() {
+        let _ = writeln!(md, "## Usage\n\n{}\n", pr.usage.trim());
+    }
+
+    let n = input.commits.len();
+    let _ = writeln!(md, "## Commits ({n})\n");
+    for (i, c) in input.commits.iter().enumerate() {
+        let (added, removed) = c.counts();
+        let _ = write!(md, "{}. **{}** (+{added}/−{removed})", i + 1, inline(&c.subject));
+        let para = first_paragraph(&c.body);
+        if !para.is_empty() {
+            let _ = write!(md, " — {}", inline(&para));
+        }
+        md.push('\n');
+    }
+    md.push('\n');
+
+    render_review_table(&mut md, input)?;
+
+    if let Some(t) = input.tests {
+        render_tests(&mut md, t);
+    }
+
+    match &input.since_sent {
+        None => {
+            let _ = writeln!(
+                md,
+                "## Changes since the last version\n\nFirst version: nothing was sent before.\n"
+            );
+        }
+        Some(s) => {
+            let summary = s.range_diff.summary();
+            let _ = writeln!(md, "## Changes since {}\n", s.from);
+            let _ = writeln!(md, "{} → {}: {}.\n", s.from, s.to, summary.line());
+            let _ = writeln!(
+                md,
+                "<details><summary>range-diff {}..{} (stable ids; <code>=</code> unchanged, \
+                 <code>!</code> changed, <code>&lt;</code> dropped, <code>&gt;</code> added)</summary>\n",
+                s.from, s.to
+            );
+            let _ = writeln!(md, "```\n{}```\n\n</details>\n", s.range_diff.render(Style::PLAIN));
+        }
+    }
+
+    let _ = writeln!(md, "## Diffstat\n\n```\n{}\n```", input.diffstat.trim_end());
+    Ok(md)
+}
+
+fn render_review_table(md: &mut String, input: &PrBodyInput<'_>) -> Result<(), String> {
+    let points = &input.review.points;
+    let _ = writeln!(md, "## Review feedback addressed\n");
+    if points.is_empty() {
+        let _ = writeln!(md, "No review feedback recorded yet.\n");
+        return Ok(());
+    }
+    let _ = writeln!(md, "| Review point | Raised | Resolved by | Guarded by (`dsock check`) | Proven by (test) |");
+    let _ = writeln!(md, "|---|---|---|---|---|");
+    for p in points {
+        let resolved = if p.commit.is_empty() {
+            "—".to_string()
+        } else {
+            let pos = input
+                .commits
+                .iter()
+                .position(|c| c.id == p.commit)
+                .ok_or_else(|| {
+                    format!(
+                        "review point {:?} names commit {} which is not in the series",
+                        p.key, p.commit
+                    )
+                })?;
+            format!("{}/{} {}", pos + 1, input.commits.len(), cell(&input.commits[pos].subject))
+        };
+        let point = if p.resolution.trim().is_empty() {
+            cell(&p.point)
+        } else {
+            format!("**{}** — {}", cell(&p.point), cell(&p.resolution))
+        };
+        let raised = if p.url.is_empty() {
+            cell(&p.raised)
+        } else {
+            format!("[{}]({})", cell(&p.raised), p.url)
+        };
+        let code = |s: &str| if s.is_empty() { "—".to_string() } else { format!("`{}`", cell(s)) };
+        let _ = writeln!(
+            md,
+            "| {point} | {raised} | {resolved} | {} | {} |",
+            code(&p.rule),
+            code(&p.test)
+        );
+    }
+    md.push('\n');
+    Ok(())
+}
+
+fn render_tests(md: &mut String, t: &TestResults) {
+    let _ = writeln!(md, "## Test results\n");
+    let mut facts = Vec::new();
+    if !t.command.is_empty() {
+        facts.push(format!("`{}`", t.command));
+    }
+    if !t.chromium.is_empty() {
+        facts.push(format!("Chromium {}", t.chromium));
+    }
+    if !t.emscripten.is_empty() {
+        facts.push(format!("Emscripten at `{}`", short(&t.emscripten)));
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(md, "{}.\n", facts.join(", "));
+    }
+    let _ = writeln!(md, "| Suite | Passed | Failed | Skipped |\n|---|---:|---:|---:|");
+    let mut total = (0, 0, 0);
+    for (suite, (p, f, s)) in t.counts() {
+        let _ = writeln!(md, "| {} | {p} | {f} | {s} |", cell(&suite));
+        total = (total.0 + p, total.1 + f, total.2 + s);
+    }
+    let _ = writeln!(md, "| **total** | **{}** | **{}** | **{}** |\n", total.0, total.1, total.2);
+    let mut notable: Vec<_> =
+        t.tests.iter().filter(|x| !matches!(x.outcome.as_str(), "passed" | "pass" | "ok")).collect();
+    notable.sort_by(|a, b| (&a.outcome, &a.suite, &a.name, &a.variant).cmp(&(&b.outcome, &b.suite, &b.name, &b.variant)));
+    if !notable.is_empty() {
+        let _ = writeln!(md, "<details><summary>Not passed ({})</summary>\n", notable.len());
+        for x in notable {
+            let variant = if x.variant.is_empty() { String::new() } else { format!(" ({})", x.variant) };
+            let msg = if x.message.is_empty() { String::new() } else { format!(": {}", inline(&x.message)) };
+            let _ = writeln!(md, "- `{}.{}`{variant} — {}{msg}", x.suite, x.name, x.outcome);
+        }
+        let _ = writeln!(md, "\n</details>\n");
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+/// First paragraph of a commit body, joined into one line.
+fn first_paragraph(body: &str) -> String {
+    body.trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One-line markdown text.
+fn inline(s: &str) -> String {
+    s.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+/// One-line table cell (pipes escaped).
+fn cell(s: &str) -> String {
+    inline(s).replace('|', "\\|")
+}

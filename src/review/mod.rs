@@ -7,7 +7,8 @@
 //! `patch-series/` into real commits, `format-patch` mails and patch-ids.
 
 pub mod color;
-// pub mod materialize;
+pub mod current;
+pub mod materialize;
 pub mod patch;
 pub mod pr_body;
 pub mod range_diff;

@@ -137,6 +137,7 @@ struct Fixture {
 
 /// Upstream: base0; base1 = base0 + a header comment in libsockfs.js (shifts hunks)
 /// + the struct_info change of commit 1 landed by a maintainer under a new subject.
+///
 /// v1 on base0: 1 struct_info, 2 setting, 3 backend + wiring, 4 browser test.
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();

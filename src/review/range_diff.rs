@@ -151,7 +151,8 @@ pub fn pair(
     let mut old_match: Vec<Option<usize>> = vec![None; old.len()];
     let mut by: Vec<Option<PairedBy>> = vec![None; old.len()];
     let mut taken = vec![false; new.len()];
-    let keys: [(PairedBy, fn(&ReviewCommit) -> &str); 3] = [
+    type Key = fn(&ReviewCommit) -> &str;
+    let keys: [(PairedBy, Key); 3] = [
         (PairedBy::Id, |c| c.id.as_str()),
         (PairedBy::PatchId, |c| c.patch_id.as_str()),
         (PairedBy::Subject, |c| c.subject.as_str()),

@@ -98,11 +98,15 @@ pub fn render(input: &PrBodyInput<'_>) -> Result<String, String> {
                  <code>!</code> changed, <code>&lt;</code> dropped, <code>&gt;</code> added)</summary>\n",
                 s.from, s.to
             );
-            let _ = writeln!(md, "```\n{}```\n\n</details>\n", s.range_diff.render(Style::PLAIN));
+            let text = s.range_diff.render(Style::PLAIN);
+            let f = fence(&text);
+            let _ = writeln!(md, "{f}\n{text}{f}\n\n</details>\n");
         }
     }
 
-    let _ = writeln!(md, "## Diffstat\n\n```\n{}\n```", input.diffstat.trim_end());
+    let stat = input.diffstat.trim_end();
+    let f = fence(stat);
+    let _ = writeln!(md, "## Diffstat\n\n{f}\n{stat}\n{f}");
     Ok(md)
 }
 
@@ -189,6 +193,13 @@ fn render_tests(md: &mut String, t: &TestResults) {
     }
 }
 
+/// A code fence longer than any backtick run inside `text` (so a diff of markdown
+/// that itself holds ``` fences cannot end the block early).
+fn fence(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
 fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
@@ -213,4 +224,13 @@ fn inline(s: &str) -> String {
 /// One-line table cell (pipes escaped).
 fn cell(s: &str) -> String {
     inline(s).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fence_outgrows_backtick_runs() {
+        assert_eq!(super::fence("plain"), "```");
+        assert_eq!(super::fence("+```sh\n+````"), "`````");
+    }
 }

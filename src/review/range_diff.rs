@@ -407,3 +407,65 @@ pub fn diff_of_diffs(old: &ReviewCommit, new: &ReviewCommit, style: Style) -> St
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: &str, subject: &str, patch_id: &str) -> ReviewCommit {
+        ReviewCommit {
+            id: id.into(),
+            subject: subject.into(),
+            author: "A <a@example.com>".into(),
+            body: String::new(),
+            sha: String::new(),
+            patch_id: patch_id.into(),
+            diff: String::new(),
+        }
+    }
+
+    #[test]
+    fn id_beats_patch_id_beats_subject() {
+        // Old 0 and new 1 share an id even though new 0 has old 0's patch-id and subject.
+        let old = [c("Ia", "one", "p1"), c("", "two", "p2"), c("", "three", "p3")];
+        let new = [c("", "one", "p1"), c("Ia", "one (reworded)", "p9"), c("", "three", "p8"), c("", "2", "p2")];
+        let (m, by) = pair(&old, &new);
+        assert_eq!(m, vec![Some(1), Some(3), Some(2)]);
+        assert_eq!(by, vec![Some(PairedBy::Id), Some(PairedBy::PatchId), Some(PairedBy::Subject)]);
+    }
+
+    #[test]
+    fn empty_keys_never_pair() {
+        let old = [c("", "", "")];
+        let new = [c("", "", "")];
+        assert_eq!(pair(&old, &new).0, vec![None]);
+    }
+
+    #[test]
+    fn moved_marks_commits_off_the_longest_run() {
+        // new order of old positions: 3 0 1 2 → only the commit moved to the front is marked.
+        assert_eq!(moved_set(&[Some(3), Some(0), Some(1), Some(2)]), vec![true, false, false, false]);
+        assert_eq!(moved_set(&[Some(0), None, Some(1)]), vec![false, false, false]);
+    }
+
+    #[test]
+    fn landed_upstream_prefers_patch_id_then_subject() {
+        let up = [
+            UpstreamCommit { sha: "s1".into(), subject: "one".into(), patch_id: "px".into() },
+            UpstreamCommit { sha: "s2".into(), subject: "other".into(), patch_id: "p1".into() },
+        ];
+        assert_eq!(landed_upstream(&c("I", "one", "p1"), &up).as_deref(), Some("s2"));
+        assert_eq!(landed_upstream(&c("I", "one", "p7"), &up).as_deref(), Some("s1"));
+        assert_eq!(landed_upstream(&c("I", "none", "p7"), &up), None);
+    }
+
+    #[test]
+    fn shifted_hunk_is_identical_after_normalization() {
+        let mut a = c("I", "s", "");
+        a.diff = "diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n@@ -10,3 +10,4 @@ fn x()\n a\n+b\n c\n".into();
+        let mut b = a.clone();
+        b.diff = b.diff.replace("index 1..2", "index 3..4").replace("@@ -10,3 +10,4 @@", "@@ -15,3 +15,4 @@");
+        assert_eq!(normalized_text(&a), normalized_text(&b));
+        assert!(normalized_text(&a).contains("@@ f: fn x()\n"));
+    }
+}

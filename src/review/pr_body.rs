@@ -117,7 +117,7 @@ fn render_review_table(md: &mut String, input: &PrBodyInput<'_>) -> Result<(), S
         let _ = writeln!(md, "No review feedback recorded yet.\n");
         return Ok(());
     }
-    let _ = writeln!(md, "| Review point | Raised | Resolved by | Guarded by (`dsock check`) | Proven by (test) |");
+    let _ = writeln!(md, "| Review point | Resolution | Commit | Guarded by (`dsock check`) | Proven by (test) |");
     let _ = writeln!(md, "|---|---|---|---|---|");
     for p in points {
         let resolved = if p.commit.is_empty() {
@@ -135,20 +135,17 @@ fn render_review_table(md: &mut String, input: &PrBodyInput<'_>) -> Result<(), S
                 })?;
             format!("{}/{} {}", pos + 1, input.commits.len(), cell(&input.commits[pos].subject))
         };
-        let point = if p.resolution.trim().is_empty() {
-            cell(&p.point)
-        } else {
-            format!("**{}** — {}", cell(&p.point), cell(&p.resolution))
-        };
         let raised = if p.url.is_empty() {
             cell(&p.raised)
         } else {
             format!("[{}]({})", cell(&p.raised), p.url)
         };
+        let resolution = if p.resolution.trim().is_empty() { "—".to_string() } else { cell(&p.resolution) };
         let code = |s: &str| if s.is_empty() { "—".to_string() } else { format!("`{}`", cell(s)) };
         let _ = writeln!(
             md,
-            "| {point} | {raised} | {resolved} | {} | {} |",
+            "| **{}** ({raised}) | {resolution} | {resolved} | {} | {} |",
+            cell(&p.point),
             code(&p.rule),
             code(&p.test)
         );

@@ -9,7 +9,8 @@ use super::patch::diff_part;
 use super::range_diff::UpstreamCommit;
 use super::ReviewCommit;
 use crate::error::{CommandError, CommandResult};
-use crate::git::{Git, Ident};
+use crate::commands::apply;
+use crate::git::Git;
 use crate::series::Series;
 
 /// The series as commit objects in a checkout's object database.
@@ -28,75 +29,24 @@ impl Materialized {
     }
 }
 
-/// Build the series' commits on top of `upstream.base` in `git`'s object database
-/// with a private index: no ref moves, the work tree and real index are untouched.
-/// Author and committer are the commit's `author` at the base's committer date, so
-/// the same series on the same base gives the same shas everywhere.
+/// Build the series' commits on top of `upstream.base` in `git`'s object database with
+/// `dsock apply`'s builder ([`crate::commands::apply::build`]): a private index, no ref
+/// moves, the work tree and real index untouched; same series and base → same shas.
 ///
-/// Errors: Usage when the base is missing from the checkout (hint: fetch it), or when a
-/// patch does not apply (hint: `dsock rebase`); Io when a series file cannot be read.
+/// Errors: Usage when the base is missing from the checkout (hint: fetch it) or when the
+/// series does not apply to its base (hint: `dsock status`, then `dsock rebase`).
 pub fn build_commits(git: &Git, repo_root: &Path, series: &Series) -> CommandResult<Materialized> {
-    let base = git.rev_parse_commit(&series.upstream.base).map_err(|e| {
-        CommandError::usage(format!(
-            "the series base {} is not in the Emscripten checkout {}: {}",
-            series.upstream.base,
-            git.dir().display(),
-            e.message
+    match apply::build(git, series, repo_root)? {
+        Ok(built) => Ok(Materialized {
+            base: git.rev_parse_commit(&series.upstream.base)?,
+            shas: built.into_iter().map(|b| b.sha).collect(),
+        }),
+        Err(failure) => Err(CommandError::usage(format!(
+            "the series does not apply to its base {:.12}: {failure}",
+            series.upstream.base
         ))
-        .with_hint(format!("run `git -C {} fetch origin` and retry", git.dir().display()))
-    })?;
-    let date = git.committer_date(&base)?;
-    let tmp = tempfile::tempdir()?;
-    let g = git.with_index(&tmp.path().join("index"));
-    g.run(["read-tree", base.as_str()])?;
-    let mut parent = base.clone();
-    let mut shas = Vec::with_capacity(series.commits.len());
-    for (n, c) in series.commits.iter().enumerate() {
-        for rel in &c.patches {
-            let path = Series::patch_path(repo_root, rel);
-            let bytes = std::fs::read(&path).map_err(|e| {
-                CommandError::usage(format!("cannot read patch {}: {e}", path.display()))
-            })?;
-            g.run_bytes(["apply", "--cached", "--whitespace=nowarn", "-"], Some(&bytes)).map_err(
-                |e| {
-                    CommandError::usage(format!(
-                        "patch {rel} of commit {} ({}) does not apply to {}: {}",
-                        n + 1,
-                        c.subject,
-                        &base[..12],
-                        e.message
-                    ))
-                    .with_hint("run `dsock status` to see where the series stops applying, then `dsock rebase`")
-                },
-            )?;
-        }
-        for rel in &c.overlay {
-            let path = Series::overlay_path(repo_root, rel);
-            let bytes = std::fs::read(&path).map_err(|e| {
-                CommandError::usage(format!("cannot read overlay file {}: {e}", path.display()))
-            })?;
-            let blob = g.hash_object(&bytes)?;
-            let mode = if is_executable(&path) { "100755" } else { "100644" };
-            g.run(["update-index", "--add", "--cacheinfo", &format!("{mode},{blob},{rel}")])?;
-        }
-        let tree = g.run(["write-tree"])?;
-        let ident = Ident::parse(&c.author, &date)?;
-        let sha = g.commit_tree(&tree, &[parent.as_str()], &c.message(), &ident)?;
-        shas.push(sha.clone());
-        parent = sha;
+        .with_hint("run `dsock status` to see where it stops, then `dsock rebase`")),
     }
-    Ok(Materialized { base, shas })
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o111 != 0).unwrap_or(false)
-}
-
-#[cfg(not(unix))]
-fn is_executable(_path: &Path) -> bool {
-    false
 }
 
 /// The series' commits as review data: message parts from `series.toml`, diff and

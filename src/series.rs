@@ -168,6 +168,14 @@ impl Series {
             if !ids.insert(c.id.as_str()) {
                 return Err(format!("commit id {} appears twice", c.id));
             }
+            for p in c.patches.iter().chain(&c.overlay) {
+                if !is_safe_relative_path(p) {
+                    return Err(format!(
+                        "commit {}: path {p:?} must be relative, with no `..`, `.` or empty parts",
+                        c.id
+                    ));
+                }
+            }
             for f in &c.overlay {
                 if let Some(other) = overlay.insert(f.as_str(), c.id.as_str()) {
                     return Err(format!(
@@ -247,6 +255,12 @@ fn is_trailer_block(para: &str) -> bool {
         })
 }
 
+/// `true` for a relative `/`-separated path with no empty, `.` or `..` components
+/// (what `patches` and `overlay` entries must be, so they cannot escape their directory).
+pub fn is_safe_relative_path(p: &str) -> bool {
+    !p.is_empty() && !p.starts_with('/') && !p.contains('\\') && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
 /// `true` for a 40-digit lowercase hex string.
 pub fn is_full_sha(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -313,6 +327,15 @@ overlay = ["src/lib/libsockfs_direct.js"]
         let (s, b, id) = parse_message("Subject\n\nBody text: not a trailer line\nsecond line\n");
         assert_eq!((s.as_str(), id), ("Subject", None));
         assert_eq!(b, "Body text: not a trailer line\nsecond line");
+    }
+
+    #[test]
+    fn rejects_paths_escaping_their_directory() {
+        for bad in ["../x.patch", "/etc/passwd", "a//b", "a/./b", ""] {
+            let mut s = Series::parse(SAMPLE).unwrap();
+            s.commits[0].overlay = vec![bad.to_string()];
+            assert!(s.validate().unwrap_err().contains("must be relative"), "{bad:?}");
+        }
     }
 
     #[test]

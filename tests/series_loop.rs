@@ -156,6 +156,22 @@ fn apply_reports_a_patch_that_does_not_apply() {
     assert!(sb.rev("up", "pr").is_none(), "a branch was created for a broken series");
 }
 
+#[test]
+fn apply_onto_newer_upstream_merges_or_refuses() {
+    let sb = Sandbox::exported();
+    sb.edit("up/src/lib/libsockfs.js", "// libsockfs.js (miniature)\n", "// libsockfs.js (miniature)\n// upstream moved on\n");
+    sb.commit_all("up", "Upstream: header comment");
+    let r = sb.dsock(&["apply", "--branch", "pr", "--onto", "main"]);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert_eq!(sb.git("up", &["merge-base", "pr", "main"]), sb.rev("up", "main").unwrap());
+    assert_eq!(sb.git("up", &["rev-list", "--count", "main..pr"]), "3");
+    conflicting_upstream(&sb);
+    let r = sb.dsock(&["apply", "--branch", "pr2", "--onto", "main"]);
+    assert_eq!(r.code, 1, "{}", r.both());
+    assert!(r.stdout.contains("rebase --onto main --dry-run"), "{}", r.stdout);
+    assert!(sb.rev("up", "pr2").is_none());
+}
+
 // ---------------------------------------------------------------- status
 
 #[test]

@@ -238,6 +238,20 @@ fn version_tag_list_and_range_diff() {
     assert!(rd.contains("    -    Gate shutdown on DIRECT_SOCKETS too\n"), "{rd}");
     let bad = dsock(&fx, &["diff", "--range", "v1..v9"]);
     assert_eq!(bad.status.code(), Some(2));
+
+    // Two recorded versions need no checkout at all.
+    let out = Command::new(env!("CARGO_BIN_EXE_dsock"))
+        .arg("--repo")
+        .arg(&fx.repo)
+        .args(["--color", "never", "diff", "--range", "v1..v2", "--headers-only"])
+        .env_remove("DSOCK_EMSCRIPTEN")
+        .env("XDG_CONFIG_HOME", fx.repo.join(".config"))
+        .env("HOME", fx.repo.join(".home"))
+        .output()
+        .unwrap();
+    let headers = ok(&out);
+    assert!(headers.contains("1:  I1111111 ! 1:  I1111111 Gate shutdown and sockopts"), "{headers}");
+    assert!(!headers.contains("    @@"), "--headers-only prints no inner diff: {headers}");
 }
 
 #[test]

@@ -276,6 +276,30 @@ fn rebase_conflict_leaves_resumable_am_session() {
 }
 
 #[test]
+fn rebase_conflict_json_names_the_next_commands() {
+    let sb = Sandbox::exported();
+    conflicting_upstream(&sb);
+    let r = sb.dsock(&["rebase", "--format", "json"]);
+    assert_eq!(r.code, 3, "{}", r.both());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["result"]["state"], "stopped");
+    assert_eq!(v["result"]["commit_index"], 1);
+    let next: Vec<&str> = v["result"]["next"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(next.contains(&"git add src/lib/libsockfs.js"), "{next:?}");
+    assert!(next.iter().any(|n| n.contains("export --branch direct-sockets --base")), "{next:?}");
+}
+
+#[test]
+fn export_warns_about_uncommitted_changes_on_the_branch() {
+    let sb = Sandbox::exported();
+    sb.git("up", &["checkout", "-q", "direct-sockets"]);
+    sb.edit("up/src/lib/libsockfs_direct.js", "return 0;", "return 1;");
+    let r = sb.dsock(&["export", "--check"]);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(r.stderr.contains("uncommitted change(s)") && r.stderr.contains("not exported"), "{}", r.stderr);
+}
+
+#[test]
 fn rebase_refuses_dirty_checkout() {
     let sb = Sandbox::exported();
     conflicting_upstream(&sb);

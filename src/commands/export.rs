@@ -414,6 +414,19 @@ pub fn export_branch(
         CommandError::usage(format!("branch {branch:?} does not exist in {}", git.dir().display()))
             .with_hint(format!("create it with `dsock apply --branch {branch}`, or pass --branch NAME"))
     })?;
+    if let Some(wt) = git.worktree_of_branch(branch)? {
+        let wg = Git::open(&wt)?;
+        let dirty = wg.dirty_files()?.len();
+        if let Some(op) = wg.operation_in_progress()? {
+            writeln!(ctx.err, "warning: a `git {op}` is in progress in {}; exporting the commits made so far", wt.display())?;
+        } else if dirty > 0 {
+            writeln!(
+                ctx.err,
+                "warning: {dirty} uncommitted change(s) in {} are not exported (export reads commits only)",
+                wt.display()
+            )?;
+        }
+    }
     let upstream = previous.as_ref().map(|p| p.upstream.clone()).unwrap_or_else(|| Upstream {
         url: UPSTREAM_URL.into(),
         branch: "main".into(),

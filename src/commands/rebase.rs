@@ -308,41 +308,95 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     };
     let base = git.rev_parse_commit(&series.upstream.base)?;
     let replay = replay(&git, &series, &built, &base, &onto)?;
-    match args.format {
-        OutputFormat::Json => {
-            let v = serde_json::json!({ "dry_run": args.dry_run, "onto_name": onto_name, "replay": replay });
-            writeln!(ctx.out, "{}", serde_json::to_string_pretty(&v).expect("report serializes"))?;
-        }
-        OutputFormat::Human => print_report(&mut *ctx.out, &replay, &onto_name)?,
-    }
     let human = args.format == OutputFormat::Human;
-    if args.dry_run {
-        if human {
-            writeln!(ctx.out, "dry run: nothing written")?;
-        }
-        return Ok(if replay.has_conflict() { ExitStatus::Conflict } else { ExitStatus::Success });
+    if human {
+        print_report(&mut *ctx.out, &replay, &onto_name)?;
     }
-    if base == onto && !replay.has_conflict() {
-        if human {
-            writeln!(ctx.out, "the series is already based on {onto_name} ({onto:.12}); nothing to do")?;
-        }
-        return Ok(ExitStatus::Success);
-    }
-    if let Some(tip) = &replay.tip {
+    let result = if args.dry_run {
+        RebaseResult::DryRun
+    } else if base == onto && !replay.has_conflict() {
+        RebaseResult::UpToDate
+    } else if let Some(tip) = &replay.tip {
         let reason = format!("dsock rebase onto {onto:.12}");
         apply::update_branch(&git, &series, &root, &args.branch, tip, args.force, &reason)?;
-        let mut sink: Box<dyn std::io::Write> = if human { Box::new(Vec::new()) } else { Box::new(std::io::sink()) };
-        std::mem::swap(&mut ctx.out, &mut sink);
-        let exported = super::export::export_branch(ctx, &git, &root, &args.branch, Some(&onto), false);
-        std::mem::swap(&mut ctx.out, &mut sink);
-        let changes = exported?;
-        if human {
-            writeln!(ctx.out, "branch {} now at {tip:.12}; series base updated to {onto:.12}", args.branch)?;
-            writeln!(ctx.out, "re-exported: {} file(s) changed in {}", changes.len(), root.display())?;
-        }
-        return Ok(ExitStatus::Success);
+        let changed_files = export_quietly(ctx, &git, &root, &args.branch, &onto)?;
+        RebaseResult::Rebased { tip: tip.clone(), changed_files }
+    } else {
+        stop_in_am(ctx, &checkout, &series, &root, args, &replay, &onto)?
+    };
+    let status = match &result {
+        RebaseResult::DryRun if replay.has_conflict() => ExitStatus::Conflict,
+        RebaseResult::Stopped { .. } => ExitStatus::Conflict,
+        _ => ExitStatus::Success,
+    };
+    if !human {
+        let v = serde_json::json!({
+            "dry_run": args.dry_run,
+            "onto_name": onto_name,
+            "branch": args.branch,
+            "result": result,
+            "replay": replay,
+        });
+        writeln!(ctx.out, "{}", serde_json::to_string_pretty(&v).expect("report serializes"))?;
+        return Ok(status);
     }
-    stop_in_am(ctx, &checkout, &series, &root, args, &replay, &onto)
+    match &result {
+        RebaseResult::DryRun => writeln!(ctx.out, "dry run: nothing written")?,
+        RebaseResult::UpToDate => {
+            writeln!(ctx.out, "the series is already based on {onto_name} ({onto:.12}); nothing to do")?
+        }
+        RebaseResult::Rebased { tip, changed_files } => {
+            writeln!(ctx.out, "branch {} now at {tip:.12}; series base updated to {onto:.12}", args.branch)?;
+            writeln!(ctx.out, "re-exported: {} file(s) changed in {}", changed_files.len(), root.display())?;
+        }
+        RebaseResult::ResolvedByAm { changed_files } => writeln!(
+            ctx.out,
+            "git am -3 resolved the conflicts itself; branch {} rebased, series re-exported ({} file(s) changed)",
+            args.branch,
+            changed_files.len()
+        )?,
+        RebaseResult::Stopped { commit_index, subject, worktree, next } => {
+            let first = &replay.commits[commit_index - 1];
+            writeln!(ctx.out)?;
+            writeln!(
+                ctx.out,
+                "stopped at commit {commit_index} \"{subject}\": {worktree} is now in a `git am -3` session on branch {}",
+                args.branch
+            )?;
+            writeln!(ctx.out, "(commits before it are rebased; the old tip is kept as {})", apply::backup_ref(&args.branch))?;
+            writeln!(ctx.out, "conflicted: {}", first.outcome.conflicted_paths().join(" "))?;
+            writeln!(ctx.out, "next:")?;
+            for n in next {
+                writeln!(ctx.out, "  {n}")?;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// What `dsock rebase` did (the `result` field of `--format json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RebaseResult {
+    /// `--dry-run`: nothing written.
+    DryRun,
+    /// Already on the new base.
+    UpToDate,
+    /// Every commit clean or already upstream: branch moved, series re-exported.
+    Rebased { tip: String, changed_files: Vec<String> },
+    /// dsock saw a conflict but `git am -3` merged it by itself; finished like `Rebased`.
+    ResolvedByAm { changed_files: Vec<String> },
+    /// Stopped in a `git am -3` session; `next` are the commands to run, in order.
+    Stopped { commit_index: usize, subject: String, worktree: String, next: Vec<String> },
+}
+
+/// Re-export `branch` with base `onto`, without printing the per-file lines.
+fn export_quietly(ctx: &mut CommandContext, git: &Git, root: &Path, branch: &str, onto: &str) -> CommandResult<Vec<String>> {
+    let mut sink: Box<dyn std::io::Write> = Box::new(std::io::sink());
+    std::mem::swap(&mut ctx.out, &mut sink);
+    let exported = super::export::export_branch(ctx, git, root, branch, Some(onto), false);
+    std::mem::swap(&mut ctx.out, &mut sink);
+    Ok(exported?.iter().map(|c| c.path().display().to_string()).collect())
 }
 
 /// Refuse a checkout with uncommitted tracked changes or a git operation in progress.
@@ -379,7 +433,7 @@ fn stop_in_am(
     args: &Args,
     replay: &Replay,
     onto: &str,
-) -> CommandResult {
+) -> CommandResult<RebaseResult> {
     let git = &checkout.git;
     let first = replay.first_conflict().expect("stop_in_am needs a conflict");
     let prefix_tip = replay.commits[..first.index - 1]
@@ -421,44 +475,29 @@ fn stop_in_am(
     let mut am_args = vec!["am".to_string(), "-3".into(), "--quiet".into()];
     am_args.extend(patches.iter().cloned());
     let out = am.output(&am_args)?;
-    let human = args.format == OutputFormat::Human;
     if out.status.success() {
         // git am's own 3-way merge resolved it: finish like a clean rebase.
-        let mut sink: Box<dyn std::io::Write> = Box::new(std::io::sink());
-        std::mem::swap(&mut ctx.out, &mut sink);
-        let exported = super::export::export_branch(ctx, git, root, &args.branch, Some(onto), false);
-        std::mem::swap(&mut ctx.out, &mut sink);
-        exported?;
-        if human {
-            writeln!(ctx.out, "git am -3 resolved the conflicts itself; branch {} rebased and series re-exported", args.branch)?;
-        }
-        return Ok(ExitStatus::Success);
+        let changed_files = export_quietly(ctx, git, root, &args.branch, onto)?;
+        return Ok(RebaseResult::ResolvedByAm { changed_files });
     }
-    if human {
-        let files = first.outcome.conflicted_paths();
-        let dsock_checkout = format!("--emscripten {}", checkout.path.display());
-        writeln!(ctx.out)?;
-        writeln!(
-            ctx.out,
-            "stopped at commit {} \"{}\": {} is now in a `git am -3` session on branch {}",
-            first.index,
-            first.subject,
-            wt_path.display(),
-            args.branch
-        )?;
-        writeln!(ctx.out, "(commits before it are rebased; the old tip is kept as {})", apply::backup_ref(&args.branch))?;
-        writeln!(ctx.out, "next:")?;
-        writeln!(ctx.out, "  cd {}", wt_path.display())?;
-        writeln!(ctx.out, "  # resolve the conflict markers in: {}", files.join(" "))?;
-        writeln!(ctx.out, "  git add {}", files.join(" "))?;
-        writeln!(ctx.out, "  git am --continue      # repeat for each later stop; `git am --abort` gives up")?;
-        writeln!(ctx.out, "  cd {}", root.display())?;
-        writeln!(ctx.out, "  dsock {dsock_checkout} export --branch {} --base {onto}", args.branch)?;
-        if let Some(b) = was_on.filter(|b| b != &args.branch) {
-            writeln!(ctx.out, "  git -C {} checkout {b}      # back to the branch you were on", wt_path.display())?;
-        }
+    let files = first.outcome.conflicted_paths();
+    let mut next = vec![
+        format!("cd {}", wt_path.display()),
+        format!("# resolve the conflict markers in: {}", files.join(" ")),
+        format!("git add {}", files.join(" ")),
+        "git am --continue      # repeat for each later stop; `git am --abort` gives up".to_string(),
+        format!("cd {}", root.display()),
+        format!("dsock --emscripten {} export --branch {} --base {onto}", checkout.path.display(), args.branch),
+    ];
+    if let Some(b) = was_on.filter(|b| b != &args.branch) {
+        next.push(format!("git -C {} checkout {b}      # back to the branch you were on", wt_path.display()));
     }
-    Ok(ExitStatus::Conflict)
+    Ok(RebaseResult::Stopped {
+        commit_index: first.index,
+        subject: first.subject.clone(),
+        worktree: wt_path.display().to_string(),
+        next,
+    })
 }
 
 use std::io::Write as _;

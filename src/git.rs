@@ -117,6 +117,7 @@ impl Git {
         if !path.exists() {
             return Err(CommandError::environment(format!("{} does not exist", path.display())));
         }
+        check_git_version()?;
         let git = Git { dir: path.to_path_buf(), env: Vec::new() };
         let out = git.output(["rev-parse", "--git-dir"])?;
         if !out.status.success() {
@@ -585,6 +586,37 @@ impl Git {
     }
 }
 
+/// Oldest git dsock works with: `merge-tree --write-tree --merge-base=<tree>` (2.44).
+pub const MIN_GIT_VERSION: (u32, u32) = (2, 44);
+
+/// Parse `git version 2.47.3` (also `2.39.2.windows.1`, `2.45.0.rc1`) into (major, minor).
+pub fn parse_git_version(text: &str) -> Option<(u32, u32)> {
+    let v = text.split_whitespace().find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))?;
+    let mut parts = v.split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// Fail (Environment) once per process if `git` is missing or older than [`MIN_GIT_VERSION`].
+fn check_git_version() -> CommandResult<()> {
+    static CHECKED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let result = CHECKED.get_or_init(|| {
+        let out = Command::new("git").arg("--version").output().map_err(|e| format!("cannot run git: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        match parse_git_version(&text) {
+            Some(v) if v >= MIN_GIT_VERSION => Ok(()),
+            _ => Err(format!(
+                "dsock needs git >= {}.{}, found {:?}",
+                MIN_GIT_VERSION.0,
+                MIN_GIT_VERSION.1,
+                text.trim()
+            )),
+        }
+    });
+    result.clone().map_err(|m| {
+        CommandError::environment(m).with_hint("install a newer git (e.g. `apt-get install git` on Debian 13) and make sure it is first on PATH")
+    })
+}
+
 /// A private index file for plumbing (`GIT_INDEX_FILE`), deleted on drop.
 pub struct TempIndex {
     _dir: tempfile::TempDir,
@@ -599,5 +631,25 @@ impl TempIndex {
     }
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_git_versions() {
+        assert_eq!(parse_git_version("git version 2.47.3\n"), Some((2, 47)));
+        assert_eq!(parse_git_version("git version 2.39.2.windows.1"), Some((2, 39)));
+        assert_eq!(parse_git_version("nonsense"), None);
+        assert!(parse_git_version("git version 2.43.0").unwrap() < MIN_GIT_VERSION);
+    }
+
+    #[test]
+    fn ident_parses_name_and_email() {
+        let i = Ident::parse("Jane Q. Doe <jane@example.com>", "1 +0000").unwrap();
+        assert_eq!((i.name.as_str(), i.email.as_str()), ("Jane Q. Doe", "jane@example.com"));
+        assert!(Ident::parse("no email", "1 +0000").is_err());
     }
 }

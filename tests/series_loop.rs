@@ -110,11 +110,37 @@ fn apply_refuses_branch_with_unrecorded_commits_unless_forced() {
 }
 
 #[test]
+fn apply_dry_run_says_what_it_would_do_and_moves_nothing() {
+    let sb = Sandbox::exported();
+    let refs = sb.git("up", &["for-each-ref"]);
+    let r = sb.dsock(&["apply", "--branch", "pr", "--dry-run"]);
+    snap!(sb, "apply_dry_run", r.both());
+    assert_eq!(r.code, 0);
+    assert_eq!(sb.git("up", &["for-each-ref"]), refs);
+    // The checks still run: a branch with unrecorded work is refused in a dry run too.
+    sb.git("up", &["checkout", "-q", "-b", "pr2", "main"]);
+    sb.write("up/mine.txt", "unrecorded\n");
+    sb.commit_all("up", "Mine");
+    sb.git("up", &["checkout", "-q", "main"]);
+    let r = sb.dsock(&["apply", "--branch", "pr2", "--dry-run"]);
+    assert_eq!(r.code, 2, "{}", r.both());
+}
+
+#[test]
 fn apply_accepts_branch_whose_changes_are_exported() {
     let sb = Sandbox::exported();
     // The original branch was never written by apply, but export recorded it.
     let r = sb.dsock(&["apply"]);
     assert_eq!(r.code, 0, "{}", r.both());
+}
+
+#[test]
+fn apply_fast_forwards_a_branch_behind_the_series() {
+    let sb = Sandbox::exported();
+    sb.git("up", &["branch", "pr", "main"]);
+    let r = sb.dsock(&["apply", "--branch", "pr"]);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert_eq!(sb.git("up", &["rev-list", "--count", "main..pr"]), "3");
 }
 
 #[test]

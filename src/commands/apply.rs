@@ -40,6 +40,9 @@ pub struct Args {
     /// (the old tip is kept as `refs/dsock/backup/<branch>`).
     #[arg(long)]
     pub force: bool,
+    /// Build the commits and run every check, print what would happen, move nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Ref holding the last branch tip dsock wrote from, or recorded into, the series
@@ -232,6 +235,32 @@ pub fn update_branch(
     force: bool,
     reason: &str,
 ) -> CommandResult<BranchUpdate> {
+    update_branch_impl(git, series, repo_root, branch, new, force, reason, false)
+}
+
+/// [`update_branch`]'s checks only: the update it would make, or why it would refuse.
+pub fn check_branch_update(
+    git: &Git,
+    series: &Series,
+    repo_root: &Path,
+    branch: &str,
+    new: &str,
+    force: bool,
+) -> CommandResult<BranchUpdate> {
+    update_branch_impl(git, series, repo_root, branch, new, force, "", true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_branch_impl(
+    git: &Git,
+    series: &Series,
+    repo_root: &Path,
+    branch: &str,
+    new: &str,
+    force: bool,
+    reason: &str,
+    dry_run: bool,
+) -> CommandResult<BranchUpdate> {
     let refname = format!("refs/heads/{branch}");
     let previous = git.try_rev_parse(&refname);
     let worktree = git.worktree_of_branch(branch)?;
@@ -258,11 +287,14 @@ pub fn update_branch(
         }
     }
     if previous.as_deref() == Some(new) {
-        git.update_ref(&recorded_ref(branch), new, None, reason)?;
+        if !dry_run {
+            git.update_ref(&recorded_ref(branch), new, None, reason)?;
+        }
         return Ok(update);
     }
     if let Some(prev) = &previous {
-        if !force && !is_recorded(git, series, repo_root, branch, prev)? {
+        // A fast-forward loses nothing; otherwise the tip must be recorded in the series.
+        if !force && !git.is_ancestor(prev, new) && !is_recorded(git, series, repo_root, branch, prev)? {
             return Err(CommandError::environment(format!(
                 "branch {branch} (at {prev:.12}) has commits or changes the series does not record"
             ))
@@ -272,8 +304,14 @@ pub fn update_branch(
                 backup_ref(branch)
             )));
         }
-        git.update_ref(&backup_ref(branch), prev, None, reason)?;
         update.backup = Some(backup_ref(branch));
+        if dry_run {
+            return Ok(update);
+        }
+        git.update_ref(&backup_ref(branch), prev, None, reason)?;
+    }
+    if dry_run {
+        return Ok(update);
     }
     match &worktree {
         Some(wt) => {
@@ -336,6 +374,20 @@ pub fn materialize(
     branch: &str,
     force: bool,
 ) -> CommandResult<Materialized> {
+    materialize_with(git, series, repo_root, onto, branch, force, false)
+}
+
+/// [`materialize`], optionally as a dry run: with `dry_run` the commits are built (objects
+/// only) and every check is made, but no ref moves; `update` says what would happen.
+pub fn materialize_with(
+    git: &Git,
+    series: &Series,
+    repo_root: &Path,
+    onto: Option<&str>,
+    branch: &str,
+    force: bool,
+    dry_run: bool,
+) -> CommandResult<Materialized> {
     let built = build(git, series, repo_root)?.map_err(|f| {
         CommandError::usage(format!("the series does not apply to its base: {f}"))
             .with_hint("fix the patch (or re-export the branch with `dsock export`), then `dsock check`")
@@ -368,7 +420,7 @@ pub fn materialize(
     };
     let tip = commits.last().map(|c: &BuiltCommit| c.sha.clone()).unwrap_or_else(|| onto_sha.clone());
     let reason = format!("dsock apply onto {onto_sha:.12}");
-    let update = update_branch(git, series, repo_root, branch, &tip, force, &reason)?;
+    let update = update_branch_impl(git, series, repo_root, branch, &tip, force, &reason, dry_run)?;
     Ok(Materialized { base, onto: onto_sha, commits, tip, update })
 }
 
@@ -384,7 +436,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         writeln!(ctx.out, "nothing was written; fix the patch or re-export with `dsock export`")?;
         return Ok(ExitStatus::Failure);
     }
-    let m = match materialize(git, &series, &root, args.onto.as_deref(), &args.branch, args.force) {
+    let m = match materialize_with(git, &series, &root, args.onto.as_deref(), &args.branch, args.force, args.dry_run) {
         Ok(m) => m,
         Err(e) if e.kind == crate::error::ErrorKind::Usage && e.message.starts_with("the series does not apply") => {
             writeln!(ctx.out, "{}", e.message)?;
@@ -400,10 +452,11 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         writeln!(ctx.out, "  {:>2}. {:.12} {}", i + 1, c.sha, c.subject)?;
     }
     let u = &m.update;
+    let (create, mv) = if args.dry_run { ("would create", "would move") } else { ("created", "moved") };
     let what = match (&u.previous, u.previous.as_deref() == Some(u.new.as_str())) {
         (_, true) => format!("branch {} already at {:.12}; nothing to do", u.branch, u.new),
-        (None, _) => format!("created branch {} at {:.12}", u.branch, u.new),
-        (Some(p), _) => format!("moved branch {} from {:.12} to {:.12}", u.branch, p, u.new),
+        (None, _) => format!("{create} branch {} at {:.12}", u.branch, u.new),
+        (Some(p), _) => format!("{mv} branch {} from {:.12} to {:.12}", u.branch, p, u.new),
     };
     writeln!(
         ctx.out,
@@ -412,11 +465,17 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         m.onto,
         checkout.path.display()
     )?;
+    let moved = u.previous.as_deref() != Some(u.new.as_str());
     if let Some(b) = &u.backup {
-        writeln!(ctx.out, "previous tip kept as {b}")?;
+        let keep = if args.dry_run { "would be kept" } else { "kept" };
+        writeln!(ctx.out, "previous tip {keep} as {b}")?;
     }
-    if let Some(w) = &u.worktree {
-        writeln!(ctx.out, "updated the work tree {w} (it has {} checked out)", u.branch)?;
+    if let (Some(w), true) = (&u.worktree, moved) {
+        let verb = if args.dry_run { "would update (git reset --keep)" } else { "updated" };
+        writeln!(ctx.out, "{verb} the work tree {w} (it has {} checked out)", u.branch)?;
+    }
+    if args.dry_run {
+        writeln!(ctx.out, "dry run: no ref or work tree changed")?;
     }
     Ok(ExitStatus::Success)
 }

@@ -191,10 +191,7 @@ pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, on
                 files.push(ConflictFile {
                     path: cp.path.clone(),
                     stages: cp.stages.clone(),
-                    hunks: conflict_hunks(&String::from_utf8_lossy(&blob))
-                        .into_iter()
-                        .map(|h| Hunk { line: h.line, text: relabel(&h.text, &parent_tree, &c.sha, &c.subject) })
-                        .collect(),
+                    hunks: conflict_hunks(&String::from_utf8_lossy(&blob)),
                     messages,
                 });
             }
@@ -207,23 +204,6 @@ pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, on
     }
     let tip = if conflicted { None } else { parent_commit };
     Ok(Replay { base: base.into(), onto: onto.into(), upstream_commits, commits: reports, tip })
-}
-
-/// Replace merge-tree's object-id marker labels with words: `<<<<<<< new base` and
-/// `>>>>>>> <series commit subject>` (as `git am` labels them, minus the ids).
-fn relabel(text: &str, ours: &str, theirs: &str, subject: &str) -> String {
-    text.lines()
-        .map(|l| {
-            if l == format!("<<<<<<< {ours}") {
-                "<<<<<<< new base".to_string()
-            } else if l == format!(">>>>>>> {theirs}") {
-                format!(">>>>>>> {subject}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The `<<<<<<<` … `>>>>>>>` regions of a merged file, with their 1-based start lines.

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Run an Emscripten build of dsbench.c as a page of a headless Chromium Isolated Web App,
+// where Direct Sockets exist, and relay its output: every console line of the app is printed
+// on stdout (so `dsock bench` sees "DSBENCH READY udp=... tcp=..." exactly as from a native
+// process). Uses the harness launcher (test-browser/iwa/launch.mjs: startIwa).
+//
+//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] -- <program args...>
+//
+// DIR holds dsbench.js/.wasm; index.html and bench-page.js (from ./app) are copied next to
+// them. Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
+// on SIGTERM/SIGINT, or after --max-seconds: it never outlives its caller's bound.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv) {
+  const o = { app: null, chromium: undefined, maxSeconds: 900, program: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { o.program = argv.slice(i + 1); break; }
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`${a} needs a value`);
+    if (a === '--app') o.app = path.resolve(v);
+    else if (a === '--chromium') o.chromium = v;
+    else if (a === '--max-seconds') o.maxSeconds = Number(v);
+    else throw new Error(`unknown option ${a}`);
+  }
+  if (!o.app) throw new Error('--app DIR is required');
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+for (const f of ['index.html', 'bench-page.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
+if (!fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
+  console.log(`DSBENCH EXIT error no dsbench.js in ${opts.app}`);
+  process.exit(2);
+}
+
+// DSOCK_IWA_LAUNCH: an alternative launcher module (development before test-browser/iwa lands).
+const launcher = process.env.DSOCK_IWA_LAUNCH
+  ? pathToFileURL(path.resolve(process.env.DSOCK_IWA_LAUNCH)).href
+  : new URL('../iwa/launch.mjs', import.meta.url).href;
+const { startIwa } = await import(launcher);
+
+let iwa = null;
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  if (iwa) await iwa.close();
+  process.exit(code);
+}
+process.on('SIGTERM', () => stop(143));
+process.on('SIGINT', () => stop(130));
+process.stdin.on('end', () => stop(0));
+process.stdin.on('error', () => stop(0));
+process.stdin.resume();
+setTimeout(() => { console.log(`DSBENCH EXIT timeout iwa-serve after ${opts.maxSeconds} s`); stop(3); },
+  opts.maxSeconds * 1000).unref();
+
+const url = '/index.html?args=' + encodeURIComponent(JSON.stringify(opts.program));
+const relay = (text) => {
+  console.log(text);
+  if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);
+};
+try {
+  iwa = await startIwa({
+    appDir: opts.app, url, chromium: opts.chromium, attach: true, name: 'dsock bench',
+    // "[console.log] text" → "text": the program's lines unchanged; page errors keep their tag.
+    onConsole: (m) => relay(m.replace(/^\[console\.(log|info|error|warn|warning)\] /, '')),
+  });
+  // Worker consoles (pthread builds print through the main thread, but errors may surface here).
+  iwa.page.on('workercreated', (w) => w.on('console', (m) => relay(`[worker] ${m.text()}`)));
+} catch (e) {
+  console.log(`DSBENCH EXIT error iwa-serve: ${e.message.split('\n')[0]}`);
+  await stop(2);
+}

@@ -102,6 +102,11 @@ pub struct RunRecord {
     pub values: BTreeMap<String, f64>,
     /// One JSON object per generator step.
     pub raw: Vec<Value>,
+    /// The server's own counters over the run (`dsbench-peer stat`): datagrams
+    /// received/echoed/refused, poll() calls and wake-ups (under JSPI each poll
+    /// is one stack suspension). Absent if the server did not answer.
+    #[serde(default)]
+    pub server: Option<Value>,
 }
 
 /// Build a workload's metric summaries from its runs (warm-ups and failed runs excluded).
@@ -420,6 +425,7 @@ mod tests {
             error: None,
             values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             raw: vec![json!({})],
+            server: None,
         }
     }
 

@@ -233,6 +233,11 @@ fn run_once(
 ) -> RunRecord {
     let mut raw = Vec::new();
     let mut error = None;
+    let control = |cmd: &str| Step {
+        args: vec![cmd.into(), "--port".into(), "{udp}".into()],
+        timeout_ms: 4000,
+    };
+    let _ = run_step(peer, &control("reset"), server.udp, server.tcp);
     for step in steps {
         match run_step(peer, step, server.udp, server.tcp) {
             Ok(value) => raw.push(value),
@@ -242,6 +247,7 @@ fn run_once(
             }
         }
     }
+    let counters = run_step(peer, &control("stat"), server.udp, server.tcp).ok();
     // Drain what the server printed meanwhile (kept for the failure message).
     while let Ok(line) = server.lines.try_recv() {
         server.log.lock().unwrap().push(line);
@@ -266,6 +272,7 @@ fn run_once(
         error,
         values,
         raw,
+        server: counters,
     }
 }
 
@@ -496,30 +503,27 @@ fn build_variant(
             emcc.display()
         ));
     }
-    if let Some(rev) = first_line(
-        "git",
-        &[
-            "-C",
-            &ems.display().to_string(),
-            "describe",
-            "--always",
-            "--dirty",
-        ],
-    ) {
-        let branch = first_line(
+    let ems_s = ems.display().to_string();
+    if let Some(rev) = first_line("git", &["-C", &ems_s, "rev-parse", "--short=12", "HEAD"]) {
+        let branch = first_line("git", &["-C", &ems_s, "rev-parse", "--abbrev-ref", "HEAD"])
+            .unwrap_or_default();
+        let dirty = first_line(
             "git",
             &[
                 "-C",
-                &ems.display().to_string(),
-                "rev-parse",
-                "--abbrev-ref",
-                "HEAD",
+                &ems_s,
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "src",
+                "tools",
             ],
         )
-        .unwrap_or_default();
+        .map(|_| ", with uncommitted changes")
+        .unwrap_or("");
         tools.insert(
             "emscripten".into(),
-            format!("{} {} ({})", ems.display(), rev, branch),
+            format!("{ems_s} {rev} ({branch}{dirty})"),
         );
     }
     let js = out.join("dsbench.js");
@@ -552,6 +556,15 @@ fn build_variant(
     // Chromium: the IWA driver serves `out` as the app, opens the page with
     // the arguments, prints the program's output lines, exits on stdin EOF.
     let driver = src.join("iwa-serve.mjs");
+    if std::env::var_os("DSOCK_IWA_LAUNCH").is_none()
+        && !cfg.repo_root.join("test-browser/iwa/launch.mjs").is_file()
+    {
+        return Err(
+            "the IWA launcher test-browser/iwa/launch.mjs is not in this checkout \
+                    (or set DSOCK_IWA_LAUNCH to a launch.mjs)"
+                .into(),
+        );
+    }
     let modules = cfg
         .repo_root
         .join("test-browser/node_modules/puppeteer-core");

@@ -296,7 +296,9 @@ int main(int argc, char** argv) {
       fds[nfds++] = (struct pollfd){s.conn, ev, 0};
     }
     polls++;
+    s.stat.polls++;
     int r = poll(fds, (nfds_t)nfds, 200);
+    if (r > 0) s.stat.wakeups++;
     if (r < 0) {
       if (errno == EINTR) continue;
       die("poll");

@@ -10,6 +10,7 @@
  *   dsbench-peer echo  --port P --bytes N [--timeout-ms T]   (TCP echoed, byte-checked)
  *   dsbench-peer rr    --port P --count N [--size 64] [--timeout-ms T]
  *   dsbench-peer quit  --port P                               (UDP: stop the server)
+ *   dsbench-peer stat|reset --port P      (UDP: the server's counters; reset also zeroes them)
  *
  * Native only (uses pthreads and clock_nanosleep).
  */
@@ -451,6 +452,23 @@ static int cmd_rr(uint64_t count, uint64_t size, uint64_t timeout_ms) {
   return 0;
 }
 
+/* STAT or RESET (whose reply carries the counters before zeroing them). */
+static int cmd_stat(uint32_t kind) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in a = server_addr();
+  if (fd < 0 || connect(fd, (struct sockaddr*)&a, sizeof(a)) < 0) fail("connect");
+  struct udp_stat st;
+  if (udp_control(fd, kind, &st) < 0) {
+    printf("{\"error\":\"server did not answer on udp port %d\"}\n", port);
+    return 1;
+  }
+  printf("{\"kind\":\"stat\",\"server_rx\":%llu,\"server_tx\":%llu,\"server_tx_drop\":%llu,"
+         "\"server_polls\":%llu,\"server_wakeups\":%llu}\n",
+         (unsigned long long)st.rx, (unsigned long long)st.tx, (unsigned long long)st.tx_drop,
+         (unsigned long long)st.polls, (unsigned long long)st.wakeups);
+  return 0;
+}
+
 static int cmd_quit(void) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in a = server_addr();
@@ -509,6 +527,8 @@ int main(int argc, char** argv) {
   if (!strcmp(cmd, "echo")) return cmd_stream(1, bytes, timeout_ms);
   if (!strcmp(cmd, "rr")) return cmd_rr(count, size ? size : 64, timeout_ms);
   if (!strcmp(cmd, "quit")) return cmd_quit();
+  if (!strcmp(cmd, "stat")) return cmd_stat(DSB_STAT);
+  if (!strcmp(cmd, "reset")) return cmd_stat(DSB_RESET);
   fprintf(stderr, "dsbench-peer: unknown command %s\n", cmd);
   return 2;
 }

@@ -34,6 +34,8 @@ struct udp_stat {
   uint64_t rx;      /* DATA datagrams received */
   uint64_t tx;      /* DATA datagrams echoed (sendto succeeded) */
   uint64_t tx_drop; /* echoes that sendto refused (EAGAIN/ENOBUFS/...) */
+  uint64_t polls;   /* poll() calls: under JSPI each is a stack suspension */
+  uint64_t wakeups; /* poll() calls that returned ready descriptors */
 };
 
 struct tcp_hdr {

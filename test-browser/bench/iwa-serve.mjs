@@ -5,6 +5,7 @@
 // process). Uses the harness launcher (test-browser/iwa/launch.mjs: startIwa).
 //
 //   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] -- <program args...>
+//   node iwa-serve.mjs --app DIR --page 'probe.html?mode=udp-write&port=P&inflight=K'   (see app/probe.js)
 //
 // DIR holds dsbench.js/.wasm; index.html and bench-page.js (from ./app) are copied next to
 // them. Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
@@ -17,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { app: null, chromium: undefined, maxSeconds: 900, program: [] };
+  const o = { app: null, chromium: undefined, maxSeconds: 900, page: 'index.html', program: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { o.program = argv.slice(i + 1); break; }
@@ -26,6 +27,7 @@ function parseArgs(argv) {
     if (a === '--app') o.app = path.resolve(v);
     else if (a === '--chromium') o.chromium = v;
     else if (a === '--max-seconds') o.maxSeconds = Number(v);
+    else if (a === '--page') o.page = v;
     else throw new Error(`unknown option ${a}`);
   }
   if (!o.app) throw new Error('--app DIR is required');
@@ -33,8 +35,8 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-for (const f of ['index.html', 'bench-page.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
-if (!fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
+for (const f of ['index.html', 'bench-page.js', 'probe.html', 'probe.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
+if (opts.page === 'index.html' && !fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
   console.log(`DSBENCH EXIT error no dsbench.js in ${opts.app}`);
   process.exit(2);
 }
@@ -61,7 +63,10 @@ process.stdin.resume();
 setTimeout(() => { console.log(`DSBENCH EXIT timeout iwa-serve after ${opts.maxSeconds} s`); stop(3); },
   opts.maxSeconds * 1000).unref();
 
-const url = '/index.html?args=' + encodeURIComponent(JSON.stringify(opts.program));
+// index.html runs dsbench.js with the program arguments; --page probe.html?... runs a probe.
+const url = opts.page === 'index.html'
+  ? '/index.html?args=' + encodeURIComponent(JSON.stringify(opts.program))
+  : '/' + opts.page;
 const relay = (text) => {
   console.log(text);
   if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);

@@ -282,6 +282,12 @@ fn rebase_conflict_leaves_resumable_am_session() {
     assert_eq!(sb.git("up", &["symbolic-ref", "--short", "HEAD"]), "direct-sockets");
     assert!(sb.path("up/.git/rebase-apply/applying").exists(), "no git am session");
     assert!(sb.read("up/src/lib/libsockfs.js").contains("<<<<<<<"));
+    // status repeats the way out; a second rebase refuses and names it too.
+    let r = sb.dsock(&["status"]);
+    assert!(r.stdout.contains("stopped there in `git am`") && r.stdout.contains("git am --continue"), "{}", r.stdout);
+    let r = sb.dsock(&["rebase"]);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(r.stderr.contains("finish it first") && r.stderr.contains("export --branch direct-sockets --base"), "{}", r.stderr);
     // Resolve as printed, continue, export: the loop closes.
     let text = sb.read("up/src/lib/libsockfs.js");
     let resolved = regex::Regex::new(r"(?s)<<<<<<< [^\n]*\n(.*?)=======\n(.*?)>>>>>>> [^\n]*\n")

@@ -390,6 +390,31 @@ pub enum RebaseResult {
     Stopped { commit_index: usize, subject: String, worktree: String, next: Vec<String> },
 }
 
+/// File (in `<git dir>/dsock-rebase/`) recording a rebase that stopped in `git am`.
+pub const STATE_FILE: &str = "state.toml";
+
+/// What a stopped `dsock rebase` left behind, for `status` and the next `rebase`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StoppedRebase {
+    pub branch: String,
+    /// The new base (full sha).
+    pub onto: String,
+    /// The commands printed when it stopped.
+    pub next: Vec<String>,
+}
+
+impl StoppedRebase {
+    /// The state of a stopped rebase in the work tree `git`, if its `git am` is still running.
+    pub fn load(git: &Git) -> Option<StoppedRebase> {
+        let dir = git.git_dir().ok()?;
+        if !dir.join("rebase-apply").exists() {
+            return None;
+        }
+        let text = std::fs::read_to_string(dir.join("dsock-rebase").join(STATE_FILE)).ok()?;
+        toml::from_str(&text).ok()
+    }
+}
+
 /// Re-export `branch` with base `onto`, without printing the per-file lines.
 fn export_quietly(ctx: &mut CommandContext, git: &Git, root: &Path, branch: &str, onto: &str) -> CommandResult<Vec<String>> {
     let mut sink: Box<dyn std::io::Write> = Box::new(std::io::sink());
@@ -401,6 +426,14 @@ fn export_quietly(ctx: &mut CommandContext, git: &Git, root: &Path, branch: &str
 
 /// Refuse a checkout with uncommitted tracked changes or a git operation in progress.
 fn refuse_dirty(git: &Git) -> CommandResult<()> {
+    if let Some(stopped) = StoppedRebase::load(git) {
+        return Err(CommandError::environment(format!(
+            "an earlier `dsock rebase` onto {:.12} stopped in a `git am` session in {}",
+            stopped.onto,
+            git.dir().display()
+        ))
+        .with_hint(format!("finish it first:\n  {}", stopped.next.join("\n  "))));
+    }
     if let Some(op) = git.operation_in_progress()? {
         return Err(CommandError::environment(format!(
             "a `git {op}` is in progress in {}",
@@ -492,6 +525,8 @@ fn stop_in_am(
     if let Some(b) = was_on.filter(|b| b != &args.branch) {
         next.push(format!("git -C {} checkout {b}      # back to the branch you were on", wt_path.display()));
     }
+    let state = StoppedRebase { branch: args.branch.clone(), onto: onto.to_string(), next: next.clone() };
+    std::fs::write(dir.join(STATE_FILE), toml::to_string_pretty(&state).expect("state serializes"))?;
     Ok(RebaseResult::Stopped {
         commit_index: first.index,
         subject: first.subject.clone(),

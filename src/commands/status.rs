@@ -71,6 +71,8 @@ pub struct Status {
     pub branch_worktree: Option<String>,
     /// `am`/`rebase` in progress in the branch's work tree.
     pub operation_in_progress: Option<String>,
+    /// A `dsock rebase` that stopped there, with the commands it printed.
+    pub stopped_rebase: Option<rebase::StoppedRebase>,
 }
 
 /// Compute the status report.
@@ -122,9 +124,12 @@ pub fn compute(ctx: &CommandContext, branch: &str) -> CommandResult<Status> {
         _ => None,
     };
     let worktree = git.worktree_of_branch(branch)?;
-    let operation_in_progress = match &worktree {
-        Some(w) => crate::git::Git::open(w)?.operation_in_progress()?.map(str::to_string),
-        None => None,
+    let (operation_in_progress, stopped_rebase) = match &worktree {
+        Some(w) => {
+            let wg = crate::git::Git::open(w)?;
+            (wg.operation_in_progress()?.map(str::to_string), rebase::StoppedRebase::load(&wg))
+        }
+        None => (None, None),
     };
     let base_subject = git.run(["show", "-s", "--format=%s", &base]).ok();
     Ok(Status {
@@ -143,6 +148,7 @@ pub fn compute(ctx: &CommandContext, branch: &str) -> CommandResult<Status> {
         branch_commits,
         branch_worktree: worktree.map(|w| w.display().to_string()),
         operation_in_progress,
+        stopped_rebase,
     })
 }
 
@@ -212,8 +218,17 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     if let Some(w) = &s.branch_worktree {
         writeln!(out, "  checked out in {w}")?;
     }
-    if let Some(op) = &s.operation_in_progress {
-        writeln!(out, "  a `git {op}` is in progress there (finish with `git {op} --continue`, then `dsock export`)")?;
+    match (&s.stopped_rebase, &s.operation_in_progress) {
+        (Some(st), _) => {
+            writeln!(out, "  a `dsock rebase` onto {:.12} stopped there in `git am`; next:", st.onto)?;
+            for n in &st.next {
+                writeln!(out, "    {n}")?;
+            }
+        }
+        (None, Some(op)) => {
+            writeln!(out, "  a `git {op}` is in progress there (finish with `git {op} --continue`, then `dsock export`)")?
+        }
+        (None, None) => {}
     }
     Ok(status)
 }

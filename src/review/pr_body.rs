@@ -141,13 +141,20 @@ fn render_review_table(md: &mut String, input: &PrBodyInput<'_>) -> Result<(), S
             format!("[{}]({})", cell(&p.raised), p.url)
         };
         let resolution = if p.resolution.trim().is_empty() { "—".to_string() } else { cell(&p.resolution) };
-        let code = |s: &str| if s.is_empty() { "—".to_string() } else { format!("`{}`", cell(s)) };
+        let codes = |v: Vec<&str>| {
+            if v.is_empty() {
+                "—".to_string()
+            } else {
+                v.iter().map(|c| format!("`{}`", cell(&c.to_ascii_uppercase()))).collect::<Vec<_>>().join(", ")
+            }
+        };
+        let tests = p.test.split([',', ' ']).filter(|t| !t.is_empty()).collect();
         let _ = writeln!(
             md,
             "| **{}** ({raised}) | {resolution} | {resolved} | {} | {} |",
             cell(&p.point),
-            code(&p.rule),
-            code(&p.test)
+            codes(p.rule_codes()),
+            codes_plain(tests)
         );
     }
     md.push('\n');
@@ -216,6 +223,14 @@ fn first_paragraph(body: &str) -> String {
 /// One-line markdown text.
 fn inline(s: &str) -> String {
     s.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+/// Test names as code spans, comma separated; `—` for none.
+fn codes_plain(v: Vec<&str>) -> String {
+    if v.is_empty() {
+        return "—".to_string();
+    }
+    v.iter().map(|t| format!("`{}`", cell(t))).collect::<Vec<_>>().join(", ")
 }
 
 /// One-line table cell (pipes escaped).

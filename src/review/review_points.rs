@@ -13,8 +13,8 @@
 //! point = "Share the fd allocator with FS"
 //! resolution = "Sockets come from SOCKFS.createSocket → FS.createStream; no private fd map."
 //! commit = "I…"                        # stable id of the resolving commit ("" = not yet)
-//! rule = "DS001"                       # `dsock check` rule guarding it ("" = none)
-//! test = "sockets_browser.test_…"      # test proving it ("" = none)
+//! rule = "DS005"                       # `dsock check` rule(s) guarding it ("" = none)
+//! test = "sockets_browser.test_…"      # test(s) proving it, space/comma separated ("" = none)
 //! ```
 //!
 //! `dsock pr-body` renders every point as a row of the "Review feedback addressed"
@@ -63,12 +63,20 @@ pub struct ReviewPoint {
     /// Stable id of the commit that resolves it; empty while unresolved.
     #[serde(default)]
     pub commit: String,
-    /// `dsock check` rule code guarding it; empty when no rule applies.
+    /// `dsock check` rule code(s) guarding it (`"DS008"`, or several separated by
+    /// spaces or commas: `"DS013, DS008"`); empty when no rule applies.
     #[serde(default)]
     pub rule: String,
     /// Test that proves it (`suite.test_name`); empty when none yet.
     #[serde(default)]
     pub test: String,
+}
+
+impl ReviewPoint {
+    /// The rule codes in [`ReviewPoint::rule`], in order.
+    pub fn rule_codes(&self) -> Vec<&str> {
+        self.rule.split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()).collect()
+    }
 }
 
 /// The whole file.
@@ -86,9 +94,9 @@ impl ReviewFile {
         repo_root.join(SERIES_DIR).join(REVIEW_FILE)
     }
 
-    /// Read and validate the file.
+    /// Read and validate the file (see [`ReviewFile::parse`]).
     ///
-    /// Errors (Usage) when it is missing, malformed, or has duplicate keys.
+    /// Errors (Usage) when it is missing or invalid, with a hint.
     pub fn load(repo_root: &Path) -> CommandResult<ReviewFile> {
         let path = Self::path(repo_root);
         let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -98,13 +106,23 @@ impl ReviewFile {
         Self::parse(&text).map_err(|e| CommandError::usage(format!("{}: {e}", path.display())))
     }
 
-    /// Parse and validate.
+    /// Parse and validate: keys unique and non-empty, every rule code a `dsock check`
+    /// rule (`dsock_lint::rule`).
     pub fn parse(text: &str) -> Result<ReviewFile, String> {
         let f: ReviewFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut keys = std::collections::BTreeSet::new();
         for p in &f.points {
             if p.key.is_empty() || !keys.insert(p.key.as_str()) {
                 return Err(format!("review point key {:?} is empty or appears twice", p.key));
+            }
+            for code in p.rule_codes() {
+                if dsock_lint::rule(code).is_none() {
+                    return Err(format!(
+                        "review point {:?} names rule {code}, which `dsock check` does not have \
+                         (`dsock explain` lists the rules)",
+                        p.key
+                    ));
+                }
             }
         }
         Ok(f)
@@ -131,5 +149,14 @@ point = "q"
 "#;
         let err = ReviewFile::parse(text).unwrap_err();
         assert!(err.contains("appears twice"), "{err}");
+    }
+
+    #[test]
+    fn rule_codes_must_exist() {
+        let text = |rule: &str| format!("[pr]\ntitle = \"T\"\n[[point]]\nkey = \"a\"\nraised = \"x\"\npoint = \"p\"\nrule = \"{rule}\"\n");
+        let f = ReviewFile::parse(&text("DS013, ds008")).unwrap();
+        assert_eq!(f.points[0].rule_codes(), vec!["DS013", "ds008"]);
+        let err = ReviewFile::parse(&text("DS013 DS999")).unwrap_err();
+        assert!(err.contains("names rule DS999"), "{err}");
     }
 }

@@ -65,7 +65,7 @@ impl Constants {
     /// Add the defines a unified diff of `struct_info_generated.json` adds
     /// (`+        "NAME": 42,` lines). Returns how many names were added.
     pub fn extend_from_patch(&mut self, patch: &str) -> usize {
-        let re = regex::Regex::new(r#"^\+\s*"([A-Z_][A-Z0-9_]*)":\s*(-?\d+),?\s*$"#).unwrap();
+        let re = crate::regex!(r#"^\+\s*"([A-Z_][A-Z0-9_]*)":\s*(-?\d+),?\s*$"#);
         let mut n = 0;
         for line in patch.lines() {
             if let Some(c) = re.captures(line) {

@@ -39,9 +39,19 @@ pub struct Context<'a> {
     /// Parsed program with parent links; `None` when the file did not parse.
     pub semantic: Option<&'a Semantic<'a>>,
     pub constants: &'a Constants,
+    /// Per-file facts several rules share, computed on first use.
+    constructions: std::cell::OnceCell<Vec<options::Construction>>,
 }
 
 impl<'a> Context<'a> {
+    /// A context for `source` (masked as `masked`, parsed into `semantic`).
+    pub fn new(path: &'a str, source: &'a str, masked: &'a Masked, semantic: Option<&'a Semantic<'a>>, constants: &'a Constants) -> Self {
+        Context { path, source, masked, semantic, constants, constructions: std::cell::OnceCell::new() }
+    }
+    /// Every `new UDPSocket/TCPSocket/TCPServerSocket(…)` with the option keys that reach it.
+    pub fn constructions(&self) -> &[options::Construction] {
+        self.constructions.get_or_init(|| options::compute(self))
+    }
     /// Masked text of a byte range (macros read as `__m`).
     pub fn text(&self, span: oxc_span::Span) -> &'a str {
         &self.masked.text[span.start as usize..span.end as usize]
@@ -107,13 +117,7 @@ pub fn lint_file(path: &str, source: &str, options: &LintOptions) -> Vec<Diagnos
         );
     }
     let semantic_ret = SemanticBuilder::new().with_build_nodes(true).build(&ret.program);
-    let cx = Context {
-        path,
-        source,
-        masked: &masked,
-        semantic: parsed.then_some(&semantic_ret.semantic),
-        constants: &options.constants,
-    };
+    let cx = Context::new(path, source, &masked, parsed.then_some(&semantic_ret.semantic), &options.constants);
     for rule in RULES {
         let Some(check) = rule.check else { continue };
         if rule.meta.target == registry::Target::Ast && cx.semantic.is_none() {

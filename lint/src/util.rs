@@ -134,3 +134,12 @@ pub fn object_keys(e: &Expression) -> Vec<(String, Span)> {
         })
         .collect()
 }
+
+/// A `&'static Regex` compiled once per call site.
+#[macro_export]
+macro_rules! regex {
+    ($re:literal $(,)?) => {{
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        RE.get_or_init(|| regex::Regex::new($re).expect("valid regex"))
+    }};
+}

@@ -156,7 +156,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// `{{{ cDefs.POLLIN | 64 }}}`: a number OR-ed with a named constant of a family.
 fn check_macros(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let re = regex::Regex::new(r"cDefs\.([A-Z][A-Z0-9_]*)\s*\|\s*(\d+)|(\d+)\s*\|\s*cDefs\.([A-Z][A-Z0-9_]*)").unwrap();
+    let re = crate::regex!(r"cDefs\.([A-Z][A-Z0-9_]*)\s*\|\s*(\d+)|(\d+)\s*\|\s*cDefs\.([A-Z][A-Z0-9_]*)");
     for m in &cx.masked.macros {
         let text = cx.original(m.span);
         for c in re.captures_iter(text) {

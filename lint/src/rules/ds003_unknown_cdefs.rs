@@ -34,7 +34,7 @@ crate::declare_rule! {
 const META: &crate::RuleMeta = &UnknownCDefsName::META;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let re = regex::Regex::new(r"\bcDefs\.([A-Za-z_][A-Za-z0-9_]*)").unwrap();
+    let re = crate::regex!(r"\bcDefs\.([A-Za-z_][A-Za-z0-9_]*)");
     for m in &cx.masked.macros {
         let text = cx.original(m.span);
         for c in re.captures_iter(text) {

@@ -45,13 +45,13 @@ const CLEANUP: &[&str] = &["cancel", "close", "abort", "releaseLock", "closeStre
 
 /// Whether a node lies on a syscall / sock_ops / read-write path (by enclosing labels).
 pub fn on_socket_path(cx: &Context, id: oxc_semantic::NodeId) -> bool {
-    let re = regex::Regex::new(r"(?i)__syscall_|sock_?ops|stream_ops|recv|send|read|write|connect|accept|bind|listen|poll|sockopt|ioctl|fcntl|shutdown").unwrap();
+    let re = crate::regex!(r"(?i)__syscall_|sock_?ops|stream_ops|recv|send|read|write|connect|accept|bind|listen|poll|sockopt|ioctl|fcntl|shutdown");
     label_path(cx, id).iter().any(|l| re.is_match(l))
 }
 
 /// Whether every call in `text` is a cleanup call.
 fn cleanup_only(text: &str) -> bool {
-    let re = regex::Regex::new(r"([A-Za-z_$][\w$]*)\s*\(").unwrap();
+    let re = crate::regex!(r"([A-Za-z_$][\w$]*)\s*\(");
     let mut any = false;
     for c in re.captures_iter(text) {
         let name = c.get(1).unwrap().as_str();
@@ -67,14 +67,14 @@ fn cleanup_only(text: &str) -> bool {
 }
 
 fn records(text: &str) -> bool {
-    let re = regex::Regex::new(r"(?i)\bthrow\b|\berror\s*=[^=]|\berrno\b|reject\s*\(|emit\s*\(|ErrnoError|setErrNo|\berr(or)?No\b|abort\s*\(").unwrap();
+    let re = crate::regex!(r"(?i)\bthrow\b|\berror\s*=[^=]|\berrno\b|reject\s*\(|emit\s*\(|ErrnoError|setErrNo|\berr(or)?No\b|abort\s*\(");
     re.is_match(text)
 }
 
 fn swallowing_returns(cx: &Context, body: Span) -> bool {
     // Any `return X` with X not in {nothing, null, 0, false, undefined} means the error
     // is turned into something else explicitly; leave that to review.
-    let re = regex::Regex::new(r"\breturn\b\s*([^;\n}]*)").unwrap();
+    let re = crate::regex!(r"\breturn\b\s*([^;\n}]*)");
     let all = re.captures_iter(cx.text(body)).all(|c| {
         let v = c.get(1).unwrap().as_str().trim();
         ["", "null", "0", "false", "undefined", "void 0"].contains(&v)

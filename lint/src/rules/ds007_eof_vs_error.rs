@@ -45,9 +45,16 @@ const META: &crate::RuleMeta = &EofVsError::META;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(sem) = cx.semantic else { return };
-    let recv = regex::Regex::new(r"(?i)^(__syscall_)?(recv\w*|read)$").unwrap();
-    let eof_test = regex::Regex::new(r"(?i)done|closed|eof|ended|(queue|recv|pending)\w*\.length\s*(===?|<=)\s*0|!\s*[\w.]*(queue|recv|pending)\w*\.length\b").unwrap();
-    let error_test = regex::Regex::new(r"(?i)error|errno").unwrap();
+    let recv = crate::regex!(r"(?i)^(__syscall_)?(recv\w*|read)$");
+    let eof_test = crate::regex!(r"(?i)done|closed|eof|ended|(queue|recv|pending)\w*\.length\s*(===?|<=)\s*0|!\s*[\w.]*(queue|recv|pending)\w*\.length\b");
+    let error_test = crate::regex!(r"(?i)error|errno");
+    // Every `if` whose test looks at an error, once per file.
+    let error_checks: Vec<oxc_span::Span> = nodes(cx)
+        .filter_map(|n| match n.kind() {
+            AstKind::IfStatement(i) if error_test.is_match(cx.text(i.test.span())) => Some(i.span),
+            _ => None,
+        })
+        .collect();
     for node in nodes(cx) {
         let AstKind::ReturnStatement(r) = node.kind() else { continue };
         let Some(arg) = &r.argument else { continue };
@@ -68,12 +75,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let fspan = span_of(cx, func);
-        let checked = nodes(cx).any(|n| match n.kind() {
-            AstKind::IfStatement(i) => {
-                crate::util::contains(fspan, i.span) && i.span.start < r.span.start && error_test.is_match(cx.text(i.test.span()))
-            }
-            _ => false,
-        });
+        let checked = error_checks.iter().any(|i| crate::util::contains(fspan, *i) && i.start < r.span.start);
         if !checked {
             out.push(
                 META.at(cx, r.span.start, r.span.end, format!("`{}` reports EOF without checking for a read error first", cx.text(r.span).trim_end_matches(';')))

@@ -1,5 +1,4 @@
 use crate::diagnostic::Diagnostic;
-use crate::options::constructions;
 use crate::Context;
 
 crate::declare_rule! {
@@ -40,7 +39,7 @@ crate::declare_rule! {
 const META: &crate::RuleMeta = &InvalidSocketOptions::META;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for c in constructions(cx) {
+    for c in cx.constructions() {
         let local: Vec<&str> = ["localAddress", "localPort"].into_iter().filter(|k| c.keys.contains_key(*k)).collect();
         let remote: Vec<&str> = ["remoteAddress", "remotePort"].into_iter().filter(|k| c.keys.contains_key(*k)).collect();
         let end = c.span.start + 3 + 1 + c.class.len() as u32;

@@ -2,7 +2,6 @@ use oxc_ast::AstKind;
 use oxc_span::GetSpan;
 
 use crate::diagnostic::Diagnostic;
-use crate::options::constructions;
 use crate::util::{contains, int_literal, last_segment, nodes};
 use crate::Context;
 
@@ -61,7 +60,7 @@ fn guarded(cx: &Context, id: oxc_semantic::NodeId, func: Option<oxc_semantic::No
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let ctors: Vec<_> = constructions(cx).into_iter().filter(|c| c.class != "TCPSocket").collect();
+    let ctors: Vec<_> = cx.constructions().iter().filter(|c| c.class != "TCPSocket").collect();
     for node in nodes(cx) {
         let (span, value_text, literal_zero, var_text) = match node.kind() {
             AstKind::ObjectProperty(p) if p.key.static_name().as_deref() == Some("localPort") => {

@@ -1,5 +1,4 @@
 use crate::diagnostic::Diagnostic;
-use crate::options::constructions;
 use crate::Context;
 
 crate::declare_rule! {
@@ -33,7 +32,7 @@ crate::declare_rule! {
 const META: &crate::RuleMeta = &DnsQueryTypeInBoundMode::META;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for c in constructions(cx) {
+    for c in cx.constructions() {
         let bound = c.keys.contains_key("localAddress") || c.keys.contains_key("localPort");
         let connected = c.keys.contains_key("remoteAddress") || c.keys.contains_key("remotePort");
         if c.class == "UDPSocket" && bound && !connected && c.keys.contains_key("dnsQueryType") {

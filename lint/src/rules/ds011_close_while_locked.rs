@@ -42,7 +42,7 @@ crate::declare_rule! {
 const META: &crate::RuleMeta = &CloseWhileLocked::META;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let socketish = regex::Regex::new(r"(?i)(tcp|udp)socket|server$|^socket$").unwrap();
+    let socketish = crate::regex!(r"(?i)(tcp|udp)socket|server$|^socket$");
     for node in nodes(cx) {
         let AstKind::CallExpression(c) = node.kind() else { continue };
         let callee = cx.text(c.callee.span());

@@ -42,9 +42,9 @@ const META: &crate::RuleMeta = &SharedHeapWrite::META;
 
 fn problem(text: &str) -> Option<&'static str> {
     let t: String = text.split_whitespace().collect();
-    let view = regex::Regex::new(r"^(HEAP\w*|\w*[Hh]eap\w*|buffer)\.subarray\(").unwrap();
-    let ctor = regex::Regex::new(r"^newUint8Array\([\w.]*(HEAP\w*\.buffer|\.buffer)\b").unwrap();
-    let buf_slice = regex::Regex::new(r"\.buffer\.slice\(").unwrap();
+    let view = crate::regex!(r"^(HEAP\w*|\w*[Hh]eap\w*|buffer)\.subarray\(");
+    let ctor = crate::regex!(r"^newUint8Array\([\w.]*(HEAP\w*\.buffer|\.buffer)\b");
+    let buf_slice = crate::regex!(r"\.buffer\.slice\(");
     if (view.is_match(&t) || ctor.is_match(&t)) && !t.ends_with(".slice()") {
         Some("is a view of the (possibly shared) Wasm heap")
     } else if buf_slice.is_match(&t) {
@@ -54,16 +54,18 @@ fn problem(text: &str) -> Option<&'static str> {
     }
 }
 
-fn initializer_of<'a>(cx: &'a Context<'a>, scope: Span, name: &str) -> Option<&'a str> {
-    nodes(cx).find_map(|n| match n.kind() {
-        AstKind::VariableDeclarator(d) if crate::util::contains(scope, d.span) && cx.text(d.id.span()) == name => {
-            d.init.as_ref().map(|i| cx.text(i.span()))
-        }
-        _ => None,
-    })
+/// `(declarator span, name, initializer text)` of every initialized variable.
+fn declarators<'a>(cx: &'a Context<'a>) -> Vec<(Span, &'a str, &'a str)> {
+    nodes(cx)
+        .filter_map(|n| match n.kind() {
+            AstKind::VariableDeclarator(d) => d.init.as_ref().map(|i| (d.span, cx.text(d.id.span()), cx.text(i.span()))),
+            _ => None,
+        })
+        .collect()
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let mut decls = None;
     for node in nodes(cx) {
         let AstKind::CallExpression(c) = node.kind() else { continue };
         let callee = cx.text(c.callee.span());
@@ -84,7 +86,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut text = cx.text(value);
         if let Some(func) = enclosing_function(cx, node.id()) {
             if text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$') {
-                if let Some(init) = initializer_of(cx, span_of(cx, func), text) {
+                let scope = span_of(cx, func);
+                let decls = decls.get_or_insert_with(|| declarators(cx));
+                if let Some((_, _, init)) = decls.iter().find(|(s, n, _)| crate::util::contains(scope, *s) && *n == text) {
                     text = init;
                 }
             }

@@ -2,7 +2,6 @@ use oxc_ast::AstKind;
 use oxc_span::GetSpan;
 
 use crate::diagnostic::Diagnostic;
-use crate::options::constructions;
 use crate::util::{nodes, span_of};
 use crate::Context;
 
@@ -39,19 +38,24 @@ crate::declare_rule! {
 const META: &crate::RuleMeta = &UdpCloseAndReopen::META;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for c in constructions(cx).into_iter().filter(|c| c.class == "UDPSocket") {
-        let Some(func) = c.func else { continue };
-        let scope = span_of(cx, func);
-        let closed = nodes(cx).find_map(|n| match n.kind() {
-            AstKind::CallExpression(call)
-                if crate::util::contains(scope, call.span) && call.span.end <= c.span.start =>
-            {
+    // `<udp-ish>.close()` calls, once per file.
+    let closes: Vec<(oxc_span::Span, &str)> = nodes(cx)
+        .filter_map(|n| match n.kind() {
+            AstKind::CallExpression(call) => {
                 let callee = cx.text(call.callee.span());
                 let object = callee.strip_suffix(".close")?;
-                object.to_ascii_lowercase().contains("udp").then_some(callee)
+                object.to_ascii_lowercase().contains("udp").then_some((call.span, callee))
             }
             _ => None,
-        });
+        })
+        .collect();
+    for c in cx.constructions().iter().filter(|c| c.class == "UDPSocket") {
+        let Some(func) = c.func else { continue };
+        let scope = span_of(cx, func);
+        let closed = closes
+            .iter()
+            .find(|(span, _)| crate::util::contains(scope, *span) && span.end <= c.span.start)
+            .map(|(_, callee)| *callee);
         if let Some(callee) = closed {
             let end = c.span.start + 4 + c.class.len() as u32;
             out.push(

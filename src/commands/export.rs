@@ -507,3 +507,17 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         Ok(ExitStatus::Success)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slug_is_format_patch_like_and_bounded() {
+        assert_eq!(slug("Add -sDIRECT_SOCKETS: a SOCKFS backend"), "Add-sDIRECT_SOCKETS-a-SOCKFS-backend");
+        assert_eq!(slug("libsockfs_direct.js: UDP"), "libsockfs_direct.js-UDP");
+        assert_eq!(slug("!!!"), "patch");
+        assert!(slug(&"x ".repeat(100)).len() <= 52);
+        assert!(!slug("Trailing dots... ").ends_with('.'));
+    }
+}

@@ -191,7 +191,10 @@ pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, on
                 files.push(ConflictFile {
                     path: cp.path.clone(),
                     stages: cp.stages.clone(),
-                    hunks: conflict_hunks(&String::from_utf8_lossy(&blob)),
+                    hunks: conflict_hunks(&String::from_utf8_lossy(&blob))
+                        .into_iter()
+                        .map(|h| Hunk { line: h.line, text: relabel(&h.text, &parent_tree, &c.sha, &c.subject) })
+                        .collect(),
                     messages,
                 });
             }
@@ -204,6 +207,23 @@ pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, on
     }
     let tip = if conflicted { None } else { parent_commit };
     Ok(Replay { base: base.into(), onto: onto.into(), upstream_commits, commits: reports, tip })
+}
+
+/// Replace merge-tree's object-id marker labels with words: `<<<<<<< new base` and
+/// `>>>>>>> <series commit subject>` (as `git am` labels them, minus the ids).
+fn relabel(text: &str, ours: &str, theirs: &str, subject: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l == format!("<<<<<<< {ours}") {
+                "<<<<<<< new base".to_string()
+            } else if l == format!(">>>>>>> {theirs}") {
+                format!(">>>>>>> {subject}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The `<<<<<<<` … `>>>>>>>` regions of a merged file, with their 1-based start lines.
@@ -536,3 +556,25 @@ fn stop_in_am(
 }
 
 use std::io::Write as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_conflict_regions_with_start_lines() {
+        let text = "a\n<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\nb\n<<<<<<< ours\n=======\nz\n>>>>>>> theirs\n";
+        let hunks = conflict_hunks(text);
+        assert_eq!(hunks.len(), 2);
+        assert_eq!(hunks[0].line, 2);
+        assert_eq!(hunks[0].text, "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs");
+        assert_eq!(hunks[1].line, 8);
+        assert!(conflict_hunks("no markers\n").is_empty());
+    }
+
+    #[test]
+    fn relabels_object_ids_only() {
+        let t = "<<<<<<< abc\nx\n=======\ny\n>>>>>>> def\n<<<<<<< other";
+        assert_eq!(relabel(t, "abc", "def", "Subj"), "<<<<<<< new base\nx\n=======\ny\n>>>>>>> Subj\n<<<<<<< other");
+    }
+}

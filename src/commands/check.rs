@@ -16,7 +16,7 @@
 //!   upstream's own linters run on the changed files (`npm exec eslint` with the
 //!   checkout's `eslint.config.mjs`, `ruff check` with its `pyproject.toml`);
 //! - `--struct-info`: regenerate `struct_info_generated*.json` with
-//!   `tools/maint/gen_struct_info.py` in a temporary worktree and compare (DS106).
+//!   `tools/gen_struct_info.py` in a temporary worktree and compare (DS106).
 //!
 //! Whatever cannot run says so on a line starting `SKIPPED:` (and in `skipped` of the
 //! JSON), never silently.
@@ -370,8 +370,14 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
             let (code, name) = series_rule("DS102");
             for change in plan.changes(root) {
                 let path = change.path().to_string_lossy().into_owned();
+                let what = match change {
+                    export::FileChange::Add(_) => "re-exporting the series would create this file",
+                    export::FileChange::Modify(_) => "re-exporting the series would change this file",
+                    export::FileChange::Mode(_) => "re-exporting the series would change this file's mode",
+                    export::FileChange::Remove(_) => "re-exporting the series would delete this file",
+                };
                 report.diagnostics.push(
-                    Diagnostic::file_level(code, name, &path, format!("re-exporting the series would change this file ({change:?})"))
+                    Diagnostic::file_level(code, name, &path, what)
                         .with_help("run `dsock apply` then `dsock export`, and commit the result"),
                 );
             }
@@ -412,7 +418,7 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
         report.skipped.push("SKIPPED: upstream linters (eslint, ruff): --no-upstream-linters".into());
     }
     if opts.struct_info {
-        struct_info(git, &tip, report)?;
+        struct_info(checkout, git, &tip, report)?;
     } else {
         report.skipped.push("SKIPPED: struct_info regeneration (DS106): pass --struct-info (needs the toolchain; slow)".into());
     }
@@ -505,37 +511,62 @@ fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Result<std::process::Output
 }
 
 /// DS106: run gen_struct_info.py in a temporary worktree at `tip` and compare.
-fn struct_info(git: &Git, tip: &str, report: &mut Report) -> CommandResult<()> {
+///
+/// The worktree is bootstrapped the way a fresh clone is (`tools/maint/create_entry_points.py`
+/// for the `emcc` launchers; the checkout's `node_modules` linked in), and removed after.
+fn struct_info(checkout: &Path, git: &Git, tip: &str, report: &mut Report) -> CommandResult<()> {
     if std::env::var_os("EM_CONFIG").is_none() {
         report.skipped.push("SKIPPED: struct_info regeneration (DS106): no toolchain in the environment (EM_CONFIG unset; `. ~/.local/share/dsock/toolchain/env.sh`)".into());
         return Ok(());
     }
     let dir = tempfile::tempdir()?;
     let wt_path = dir.path().join("wt");
-    let wt = git.add_worktree(&wt_path, tip)?;
+    git.add_worktree(&wt_path, tip)?;
+    let result = regenerate(checkout, git, tip, &wt_path, report);
+    let _ = git.run(["worktree", "remove", "--force", &wt_path.to_string_lossy()]);
+    result
+}
+
+fn regenerate(checkout: &Path, git: &Git, tip: &str, wt_path: &Path, report: &mut Report) -> CommandResult<()> {
+    let mut boot = Command::new("python3");
+    boot.current_dir(wt_path).arg("tools/maint/create_entry_points.py");
+    let out = tool_output(boot).map_err(CommandError::environment)?;
+    if !out.status.success() {
+        report.skipped.push(format!("SKIPPED: struct_info regeneration (DS106): create_entry_points.py failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")));
+        return Ok(());
+    }
+    // What `bootstrap.py` records after `npm ci` and the entry points (see the guide).
+    std::fs::create_dir_all(wt_path.join("out"))?;
+    for stamp in ["npm_packages", "create_entry_points", "git_submodules", "install_hooks"] {
+        std::fs::write(wt_path.join("out").join(format!("{stamp}.stamp")), "")?;
+    }
+    #[cfg(unix)]
+    if checkout.join("node_modules").is_dir() {
+        let _ = std::os::unix::fs::symlink(checkout.join("node_modules"), wt_path.join("node_modules"));
+    }
     let mut found = Vec::new();
-    for (args, file) in [(vec![], "src/struct_info_generated.json"), (vec!["--wasm64"], "src/struct_info_generated_wasm64.json")] {
+    for (args, file) in [(vec!["-q"], "src/struct_info_generated.json"), (vec!["-q", "--wasm64"], "src/struct_info_generated_wasm64.json")] {
         let mut cmd = Command::new("python3");
-        cmd.current_dir(&wt_path).arg("tools/maint/gen_struct_info.py").args(&args);
+        cmd.current_dir(wt_path).arg("tools/gen_struct_info.py").args(&args);
         let out = tool_output(cmd).map_err(CommandError::environment)?;
         if !out.status.success() {
-            report.skipped.push(format!("SKIPPED: struct_info regeneration ({file}): gen_struct_info.py failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")));
-            continue;
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let why = stderr.lines().find(|l| l.contains("error:")).or_else(|| stderr.lines().last()).unwrap_or("");
+            report.skipped.push(format!("SKIPPED: struct_info regeneration ({file}): gen_struct_info.py failed: {why}"));
+            return Ok(());
         }
         let regenerated = std::fs::read(wt_path.join(file))?;
         let committed = git.read_blob(tip, file)?.unwrap_or_default();
         if regenerated != committed {
             let (code, name) = series_rule("DS106");
             found.push(
-                Diagnostic::file_level(code, name, file, "differs from what gen_struct_info.py generates from the headers")
-                    .with_help("run ./tools/maint/gen_struct_info.py (and --wasm64) on the applied branch, amend, `dsock export`"),
+                Diagnostic::file_level(code, name, file, "differs from what tools/gen_struct_info.py generates from the headers")
+                    .with_help("run ./tools/gen_struct_info.py (and --wasm64) on the applied branch, amend, `dsock export`"),
             );
         }
     }
-    let _ = wt.run(["status", "--short"]);
-    let _ = git.run(["worktree", "remove", "--force", &wt_path.to_string_lossy()]);
     report.diagnostics.extend(found);
-    report.ran.push("struct_info: regenerated and compared".into());
+    report.ran.push("struct_info: regenerated with tools/gen_struct_info.py and compared".into());
     Ok(())
 }
 

@@ -22,7 +22,7 @@ crate::declare_rule! {
     /// ## Fix
     /// Correct the spelling, or add the define to `src/struct_info.json` in the series'
     /// NFC struct_info commit and regenerate `src/struct_info_generated*.json` with
-    /// `./tools/maint/gen_struct_info.py`.
+    /// `./tools/gen_struct_info.py`.
     pub struct UnknownCDefsName {
         code: "DS003",
         name: "unknown-cdefs-name",
@@ -50,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 META.at(cx, span.start, span.end, format!("cDefs.{} is not defined in {source}", name.as_str()))
-                    .with_help("add it to src/struct_info.json and run ./tools/maint/gen_struct_info.py, or fix the spelling"),
+                    .with_help("add it to src/struct_info.json and run ./tools/gen_struct_info.py, or fix the spelling"),
             );
         }
     }

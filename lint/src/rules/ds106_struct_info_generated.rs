@@ -1,7 +1,7 @@
 crate::declare_rule! {
     /// ## What it does
     /// With an Emscripten checkout and toolchain, regenerates `struct_info_generated.json`
-    /// and `struct_info_generated_wasm64.json` with `tools/maint/gen_struct_info.py` on
+    /// and `struct_info_generated_wasm64.json` with `tools/gen_struct_info.py` on
     /// the applied series and compares them with what the series commits.
     ///
     /// ## Why is this bad?
@@ -14,7 +14,7 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Run `./tools/maint/gen_struct_info.py` (and `--wasm64`) on the applied branch,
+    /// Run `./tools/gen_struct_info.py` (and `--wasm64`) on the applied branch,
     /// amend the struct_info commit, and `dsock export`.
     pub struct StructInfoGenerated {
         code: "DS106",

@@ -60,6 +60,18 @@ impl<'a> Context<'a> {
     pub fn original(&self, span: oxc_span::Span) -> &'a str {
         &self.source[span.start as usize..span.end as usize]
     }
+    /// Original text of an AST span, widened to cover whole macros: in the masked text a
+    /// macro is the 3-byte identifier `__m`, so an expression ending in one ends early.
+    pub fn original_expanded(&self, span: oxc_span::Span) -> &'a str {
+        let end = self
+            .masked
+            .macros
+            .iter()
+            .filter(|m| m.span.start >= span.start && m.span.start < span.end)
+            .map(|m| m.span.end)
+            .fold(span.end, u32::max);
+        &self.source[span.start as usize..end as usize]
+    }
     /// Whether this file is a socket backend (DS014's scope): it defines sock_ops or
     /// talks to the Direct Sockets API.
     pub fn is_socket_backend(&self) -> bool {

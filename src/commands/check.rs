@@ -186,7 +186,8 @@ pub fn constants_for(repo_root: Option<&Path>, series: Option<&Series>, checkout
         },
         None => Constants::shipped(),
     };
-    if let (Some(root), Some(series), dsock_lint::constants::ConstantsSource::StructInfo(_)) = (repo_root, series, &constants.source.clone()) {
+    // The names the series itself adds to struct_info are known either way.
+    if let (Some(root), Some(series)) = (repo_root, series) {
         for p in series.commits.iter().flat_map(|c| c.patches.iter()) {
             if let Ok(text) = std::fs::read_to_string(Series::patch_path(root, p)) {
                 for section in text.split("diff --git ").filter(|s| s.starts_with("a/src/struct_info_generated.json")) {

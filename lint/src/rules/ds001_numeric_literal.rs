@@ -96,6 +96,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 for (lit, other) in [(&b.left, &b.right), (&b.right, &b.left)] {
                     let Some(name) = last_name(other) else { continue };
                     let Some((fams, zero)) = families(name) else { continue };
+                    let narrowed = if fams.contains(&"SO_") { level_family(cx, node.id()) } else { None };
+                    let fams: &[&str] = match &narrowed {
+                        Some(f) => std::slice::from_ref(f),
+                        None => fams,
+                    };
                     if let Some((v, span)) = int_literal(lit) {
                         let what = if eq { "compared with" } else { "masked with" };
                         suggest(cx, out, span, v, &format!("{what} `{name}`"), fams, zero && eq, false);
@@ -107,6 +112,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             AstKind::SwitchStatement(s) => {
                 let Some(name) = last_name(&s.discriminant) else { continue };
                 let Some((fams, zero)) = families(name) else { continue };
+                let narrowed = level_family(cx, node.id());
+                let fams: &[&str] = match (&narrowed, fams.contains(&"SO_")) {
+                    (Some(f), true) => std::slice::from_ref(f),
+                    _ => fams,
+                };
                 for case in &s.cases {
                     let Some(test) = &case.test else { continue };
                     if let Some((v, span)) = int_literal(test) {
@@ -152,6 +162,32 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     check_macros(cx, out);
+}
+
+/// The option family an enclosing `if (level === …)` / `case …:` selects: `SO_` under
+/// `SOL_SOCKET`, `TCP_` under `IPPROTO_TCP`, `IP_`/`IPV6_` under `IPPROTO_IP`/`IPPROTO_IPV6`.
+fn level_family(cx: &Context, id: oxc_semantic::NodeId) -> Option<&'static str> {
+    let sem = cx.semantic?;
+    for anc in sem.nodes().ancestors(id) {
+        let test = match anc.kind() {
+            AstKind::IfStatement(i) => i.test.span(),
+            AstKind::SwitchCase(c) => match &c.test {
+                Some(t) => t.span(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let t = cx.original_expanded(test);
+        for (level, fam) in [("SOL_SOCKET", "SO_"), ("IPPROTO_TCP", "TCP_"), ("IPPROTO_IPV6", "IPV6_"), ("IPPROTO_IP", "IP_")] {
+            let hit = t.match_indices(level).any(|(i, _)| {
+                !t[i + level.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            });
+            if hit {
+                return Some(fam);
+            }
+        }
+    }
+    None
 }
 
 /// `{{{ cDefs.POLLIN | 64 }}}`: a number OR-ed with a named constant of a family.

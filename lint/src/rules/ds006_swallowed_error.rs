@@ -41,7 +41,10 @@ crate::declare_rule! {
 
 const META: &crate::RuleMeta = &SwallowedError::META;
 
-const CLEANUP: &[&str] = &["cancel", "close", "abort", "releaseLock", "closeStream", "removeEventListener", "dbg", "err", "warnOnce"];
+const CLEANUP: &[&str] = &[
+    "cancel", "close", "abort", "releaseLock", "closeStream", "removeEventListener", "removeAllListeners", "recvStop", "destroy",
+    "end", "unref", "resume", "pause", "dbg", "err", "warnOnce",
+];
 
 /// Whether a node lies on a syscall / sock_ops / read-write path (by enclosing labels).
 pub fn on_socket_path(cx: &Context, id: oxc_semantic::NodeId) -> bool {

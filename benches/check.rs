@@ -9,7 +9,9 @@
 //! - `check (checkout)`: the same plus building the series in memory, export --check and
 //!   the patched-file lint, when `DSOCK_EMSCRIPTEN` names a checkout.
 //!
-//! Without a series in this repo yet, the series cases run on a generated one and say so.
+//! `DSOCK_BENCH_REPO=PATH` measures another dsock repo's series (e.g. a fresh
+//! `dsock export` of the PR branch). Without a series, the series cases run on a generated
+//! one and say so.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -137,12 +139,14 @@ fn main() {
         measure(&format!("lint {name}"), || dsock_lint::lint_file(&name, &text, &opts).len());
     }
 
-    let own_series = root.join("patch-series/series.toml").is_file();
+    let bench_repo = std::env::var_os("DSOCK_BENCH_REPO").map(PathBuf::from).unwrap_or_else(|| root.to_path_buf());
+    let own_series = bench_repo.join("patch-series/series.toml").is_file();
     let synthetic = synthetic_repo(&lib);
     let repo: &Path = if own_series {
-        root
+        println!("series: {}", bench_repo.display());
+        &bench_repo
     } else {
-        println!("SKIPPED: this repo has no patch-series/series.toml yet; the series cases use a generated one-commit series");
+        println!("SKIPPED: {} has no patch-series/series.toml; the series cases use a generated one-commit series", bench_repo.display());
         synthetic.path()
     };
     let no_linters = SeriesOptions { upstream_linters: false, struct_info: false };

@@ -4,7 +4,8 @@ use crate::Context;
 crate::declare_rule! {
     /// ## What it does
     /// In `src/settings.js`, finds comment text quoted with single backticks
-    /// (`` `FOO` ``) instead of double backticks (` ``FOO`` `).
+    /// (`` `FOO` ``) instead of double backticks (` ``FOO`` `). RST roles such as
+    /// `` :ref:`FOO` `` keep their single backticks.
     ///
     /// ## Why is this bad?
     /// The settings comments become the reStructuredText settings reference, where
@@ -47,15 +48,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if run == 1 {
                     if let Some(close) = line[i + 1..].find('`').map(|j| j + i + 1) {
                         let word = &line[i + 1..close];
-                        if !word.is_empty() && !word.contains('`') && bytes.get(close + 1) != Some(&b'`') {
+                        // `:ref:`NAME`` (an RST role) takes single backticks.
+                        let role = crate::regex!(r":[a-z][a-z:_-]*:$").is_match(&line[..i]);
+                        if !role && !word.is_empty() && bytes.get(close + 1) != Some(&b'`') {
                             let (s, e) = ((start + i) as u32, (start + close + 1) as u32);
                             out.push(
                                 META.at(cx, s, e, format!("single backticks around `{word}` in a settings comment"))
                                     .with_help(format!("use double backticks: ``{word}``")),
                             );
-                            i = close + 1;
-                            continue;
                         }
+                        i = close + 1;
+                        continue;
                     }
                 }
                 i += run;

@@ -13,6 +13,8 @@ pub mod exit;
 pub mod git;
 pub mod review;
 pub mod series;
+pub mod testrun;
+pub mod toolchain;
 
 use clap::Parser;
 

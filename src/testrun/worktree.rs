@@ -1,0 +1,84 @@
+//! `dsock test --apply`: the series materialized on a temporary detached work tree of the
+//! user's checkout, bootstrapped, and removed again (the user's tree and branches are untouched;
+//! only objects are added to its object store).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::commands::apply;
+use crate::error::{CommandError, CommandResult};
+use crate::git::Git;
+use crate::series::Series;
+
+/// A temporary work tree; `git worktree remove --force` + directory removal on drop.
+pub struct TempTree {
+    pub path: PathBuf,
+    /// The commit checked out (the series tip).
+    pub commit: String,
+    checkout: Git,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let p = self.path.to_string_lossy().into_owned();
+        let _ = self.checkout.run(["worktree", "remove", "--force", &p]);
+        let _ = self.checkout.run(["worktree", "prune"]);
+    }
+}
+
+/// Build the series in memory and check its tip out in a temporary work tree, then
+/// bootstrap it like `bootstrap.py` would (node_modules shared from `checkout_dir` when it has
+/// them, else `npm ci`; entry points; stamp files).
+///
+/// Errors: Usage when the series does not apply (hint: fix/export); Git/Io otherwise.
+pub fn materialize(checkout: &Git, checkout_dir: &Path, series: &Series, repo_root: &Path, python: &Path) -> CommandResult<TempTree> {
+    let built = apply::build(checkout, series, repo_root)?.map_err(|f| {
+        CommandError::usage(format!("the series does not apply to its base: {f}"))
+            .with_hint("see `dsock status`; fix the patch or re-export with `dsock export`")
+    })?;
+    let commit = match built.last() {
+        Some(c) => c.sha.clone(),
+        None => checkout.rev_parse_commit(&series.upstream.base)?,
+    };
+    let dir = tempfile::Builder::new().prefix("dsock-test-").tempdir()?;
+    let path = dir.path().join("emscripten");
+    checkout.add_worktree(&path, &commit)?;
+    let tree = TempTree { path: path.clone(), commit, checkout: checkout.clone(), _dir: dir };
+    bootstrap(&path, checkout_dir, python)?;
+    Ok(tree)
+}
+
+/// Make `tree` usable by emcc and test/runner without network access.
+pub fn bootstrap(tree: &Path, share_node_modules_from: &Path, python: &Path) -> CommandResult<()> {
+    let nm = tree.join("node_modules");
+    let shared = share_node_modules_from.join("node_modules");
+    if !nm.exists() {
+        if shared.is_dir() {
+            std::os::unix::fs::symlink(&shared, &nm)?;
+        } else {
+            run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(tree), "npm ci")?;
+        }
+    }
+    run(
+        Command::new(python).arg("tools/maint/create_entry_points.py").current_dir(tree),
+        "tools/maint/create_entry_points.py",
+    )?;
+    std::fs::create_dir_all(tree.join("out"))?;
+    for stamp in ["npm_packages", "create_entry_points", "git_submodules", "install_hooks"] {
+        std::fs::write(tree.join("out").join(format!("{stamp}.stamp")), "")?;
+    }
+    Ok(())
+}
+
+fn run(cmd: &mut Command, what: &str) -> CommandResult<()> {
+    let out = cmd.output().map_err(|e| CommandError::environment(format!("cannot run {what}: {e}")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(CommandError::environment(format!(
+            "{what} failed in the test work tree: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )))
+    }
+}

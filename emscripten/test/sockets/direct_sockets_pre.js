@@ -1,0 +1,27 @@
+// Pre-js for the DIRECT_SOCKETS tests in test_sockets_browser.py.
+//
+// Direct Sockets (https://wicg.github.io/direct-sockets/) only exists in
+// Chromium Isolated Web Apps whose permissions policy allows it. Anywhere else
+// the test reports itself skipped, with the reason, and never as passing;
+// EMTEST_REQUIRE_DIRECT_SOCKETS (Module['requireDirectSockets']) turns that
+// into a failure.
+//
+// The socket tests are plain POSIX programs shared with the node suite and
+// with native builds: they print "done" once every check passed, and that
+// line is reported as the result.
+if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
+  if (typeof TCPSocket == 'undefined' || typeof UDPSocket == 'undefined') {
+    Module['noInitialRun'] = true;
+    var directSocketsMissing = 'Direct Sockets (TCPSocket/UDPSocket) is not available: this page is not a Chromium Isolated Web App with the direct-sockets permissions policy';
+    if (Module['requireDirectSockets']) {
+      reportResultToServer(`error: ${directSocketsMissing}`);
+    } else {
+      skipTest(directSocketsMissing);
+    }
+  }
+  var directSocketsPrint = Module['print'];
+  Module['print'] = (text) => {
+    (directSocketsPrint || console.log)(text);
+    if (text === 'done') maybeReportResultToServer('done');
+  };
+}

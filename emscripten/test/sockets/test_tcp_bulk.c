@@ -1,0 +1,117 @@
+/*
+ * Copyright 2026 The Emscripten Authors.  All rights reserved.
+ * Emscripten is available under two separate licenses, the MIT license and the
+ * University of Illinois/NCSA Open Source License.  Both these licenses can be
+ * found in the LICENSE file.
+ *
+ * Bulk TCP transfer against a loopback server run by the test harness (port
+ * in argv[1], or SERVER_PORT at build time). With "sink" the server reads
+ * TOTAL bytes, checks the pattern and answers "OK\n" or "BAD <offset>\n";
+ * with "echo" it echoes everything back and we check every byte we read. A
+ * non-blocking socket driven by poll() with a timeout, so sends see EAGAIN
+ * when the send buffer is full. Plain POSIX; also builds and runs natively.
+ */
+
+#include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef TOTAL
+#define TOTAL (16 * 1024 * 1024)
+#endif
+
+static unsigned char pattern(size_t i) {
+  return (unsigned char)((i * 31 + 7) ^ (i >> 16));
+}
+
+int main(int argc, char** argv) {
+#ifdef SERVER_PORT
+  int port = SERVER_PORT;
+  const char* mode = SERVER_MODE;
+#else
+  assert(argc > 2 && "usage: test_tcp_bulk <port> sink|echo");
+  int port = atoi(argv[1]);
+  const char* mode = argv[2];
+#endif
+  bool echo = strcmp(mode, "echo") == 0;
+
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  assert(fd >= 0);
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  struct sockaddr_in dest;
+  memset(&dest, 0, sizeof(dest));
+  dest.sin_family = AF_INET;
+  dest.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &dest.sin_addr);
+  int r = connect(fd, (struct sockaddr*)&dest, sizeof(dest));
+  assert(r == 0 || errno == EINPROGRESS);
+
+  static unsigned char out[65536], in[65536];
+  size_t sent = 0, received = 0;
+  size_t want = echo ? TOTAL : 3; // the sink answers "OK\n"
+  char verdict[64] = {0};
+  int eagain = 0;
+  time_t start = time(NULL);
+  while (received < want) {
+    struct pollfd p = {fd, POLLIN, 0};
+    if (sent < TOTAL) p.events |= POLLOUT;
+    int n = poll(&p, 1, 1000);
+    assert(n >= 0);
+    assert(time(NULL) - start < 60 && "timed out");
+    if (p.revents & POLLERR) {
+      int err = 0;
+      socklen_t l = sizeof(err);
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
+      printf("socket error %d (%s) after %zu sent, %zu received\n", err, strerror(err), sent, received);
+      assert(false && "socket error");
+    }
+    if ((p.revents & POLLOUT) && sent < TOTAL) {
+      size_t len = TOTAL - sent < sizeof(out) ? TOTAL - sent : sizeof(out);
+      for (size_t i = 0; i < len; i++) out[i] = pattern(sent + i);
+      ssize_t w = send(fd, out, len, 0);
+      if (w > 0) sent += w;
+      else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) eagain++;
+      else assert(false && "send failed");
+    }
+    if (p.revents & (POLLIN | POLLHUP)) {
+      ssize_t got = recv(fd, in, sizeof(in), 0);
+      if (got == 0) break;
+      if (got < 0) {
+        assert(errno == EAGAIN || errno == EWOULDBLOCK);
+        continue;
+      }
+      if (echo) {
+        for (ssize_t i = 0; i < got; i++) {
+          if (in[i] != pattern(received + i)) {
+            printf("echo mismatch at offset %zu\n", received + i);
+            assert(false && "echoed data differs");
+          }
+        }
+      } else {
+        assert(received + got < sizeof(verdict));
+        memcpy(verdict + received, in, got);
+        if (strchr(verdict, '\n')) want = received + got;
+      }
+      received += got;
+    }
+  }
+  printf("sent %zu, received %zu, send EAGAIN %d\n", sent, received, eagain);
+  if (!echo) {
+    printf("server: %s", verdict);
+    assert(strcmp(verdict, "OK\n") == 0);
+  }
+  assert(received == want);
+  close(fd);
+  printf("done\n");
+  return 0;
+}

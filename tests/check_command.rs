@@ -172,7 +172,7 @@ fn with_checkout_builds_the_series_and_lints_patched_lines_only() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ran: Vec<&str> = v["ran"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
     assert!(ran.iter().any(|r| r.starts_with("applies: 2 commit(s)")), "{ran:?}");
-    assert!(ran.contains(&"export --check"), "{ran:?}");
+    assert!(ran.iter().any(|r| r.starts_with("export --check (")), "{ran:?}");
     let skipped = v["skipped"].to_string();
     assert!(skipped.contains("--no-upstream-linters") && skipped.contains("--struct-info"), "{skipped}");
 }

@@ -340,6 +340,7 @@ fn added_lines(git: &Git, base: &str, tip: &str, path: &str) -> CommandResult<BT
 /// The checks that need the checkout: DS101, DS102, lint of patched JS files, upstream
 /// linters, DS106.
 pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path, git: &Git, constants: &Constants, opts: &SeriesOptions, report: &mut Report) -> CommandResult<()> {
+    let t = std::time::Instant::now();
     let built = match apply::build(git, series, root) {
         Ok(Ok(built)) => built,
         Ok(Err(failure)) => {
@@ -364,8 +365,9 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
     };
     let base = git.rev_parse_commit(&series.upstream.base)?;
     let tip = built.last().map_or(base.clone(), |c| c.sha.clone());
-    report.ran.push(format!("applies: {} commit(s) on {:.12} (in memory)", built.len(), base));
+    report.ran.push(format!("applies: {} commit(s) on {:.12} (in memory, {} ms)", built.len(), base, t.elapsed().as_millis()));
     // DS102
+    let t = std::time::Instant::now();
     match export::plan(git, &tip, &base, &series.upstream, Some(series), root) {
         Ok(plan) => {
             let (code, name) = series_rule("DS102");
@@ -382,11 +384,12 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
                         .with_help("run `dsock apply` then `dsock export`, and commit the result"),
                 );
             }
-            report.ran.push("export --check".into());
+            report.ran.push(format!("export --check ({} ms)", t.elapsed().as_millis()));
         }
         Err(e) => report.skipped.push(format!("SKIPPED: export --check: {}", e.message)),
     }
     // Patched upstream JS files: lint their added lines.
+    let t = std::time::Instant::now();
     let changed = git.diff_name_status(&base, &tip)?;
     let overlay: BTreeSet<&str> = series.commits.iter().flat_map(|c| c.overlay.iter().map(String::as_str)).collect();
     let mut patched_js = 0;
@@ -410,7 +413,7 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
         report.diagnostics.extend(found);
         patched_js += 1;
     }
-    report.ran.push(format!("lint: added lines of {patched_js} patched upstream JS file(s)"));
+    report.ran.push(format!("lint: added lines of {patched_js} patched upstream JS file(s) ({} ms)", t.elapsed().as_millis()));
     if opts.upstream_linters {
         let mut files: Vec<String> = lint_targets;
         files.extend(overlay.iter().map(|s| s.to_string()));

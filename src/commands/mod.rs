@@ -42,8 +42,3 @@ pub fn dispatch(ctx: &mut CommandContext, command: &Command) -> CommandResult {
         Command::Bench(a) => bench::run(ctx, a),
     }
 }
-
-/// The error a not-yet-built subcommand returns (exit 2), naming the issue that builds it.
-pub(crate) fn not_yet(name: &str) -> crate::error::CommandError {
-    crate::error::CommandError::internal(format!("`dsock {name}` is not implemented yet"))
-}

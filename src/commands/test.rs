@@ -2,7 +2,7 @@
 //! the browser tests running in a headless Chromium Isolated Web App (test-browser/).
 //!
 //! Default selection: [`DEFAULT_SELECTORS`] (the Direct Sockets group of `sockets_browser`,
-//! our `dsock_sockets` extension suite, and all of `sockets_node` to show nothing regressed).
+//! and all of `sockets_node` to show nothing regressed).
 //! Selectors are upstream's (`suite`, `suite.test`, wildcards `suite.*tcp*`, `skip:suite.test`).
 //!
 //! Every run saves its results to `test-browser/results/latest.json` (`--results PATH`), the
@@ -28,7 +28,7 @@ use crate::testrun::{junit, preflight, python, render, worktree};
 use crate::toolchain::Layout;
 
 /// What `dsock test` runs without selectors.
-pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "dsock_sockets", "sockets_node"];
+pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "sockets_node"];
 
 /// Where results are saved, relative to the dsock repo (read by `dsock pr-body`).
 pub const RESULTS_FILE: &str = "test-browser/results/latest.json";
@@ -36,7 +36,7 @@ pub const RESULTS_FILE: &str = "test-browser/results/latest.json";
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Upstream test selectors (`sockets_node`, `sockets_browser.test_x`, `suite.*pattern*`,
-    /// `skip:suite.test`); default: the Direct Sockets browser tests, dsock_sockets, sockets_node.
+    /// `skip:suite.test`); default: the Direct Sockets browser tests and sockets_node.
     pub selectors: Vec<String>,
     /// Test the series materialized on a temporary work tree of the checkout (the checkout's
     /// own work tree and branches stay untouched).
@@ -123,6 +123,9 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     env.insert("EMTEST_BROWSER".into(), Some(format!("{} --chromium={}", emtest_browser.display(), args.chromium.display())));
     env.insert("EMTEST_BROWSER_AUTO_CONFIG".into(), Some("0".into()));
     env.insert("EMTEST_HEADLESS".into(), Some("1".into()));
+    // The browser is an IWA: a Direct Sockets test that finds no TCPSocket is a failure here,
+    // not a skip (test_sockets_browser.py skips by default for ordinary browsers).
+    env.insert("EMTEST_REQUIRE_DIRECT_SOCKETS".into(), Some("1".into()));
     env.insert("DSOCK_CHROMIUM".into(), Some(args.chromium.display().to_string()));
     env.insert("DSOCK_IWA_LOG".into(), Some(iwa_log.display().to_string()));
     // With CI set upstream switches to xmlrunner (an extra PyPI package); our hook replaces it.

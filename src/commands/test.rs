@@ -2,7 +2,8 @@
 //! the browser tests running in a headless Chromium Isolated Web App (test-browser/).
 //!
 //! Default selection: [`DEFAULT_SELECTORS`] (the Direct Sockets group of `sockets_browser`,
-//! and all of `sockets_node` to show nothing regressed).
+//! our `dsock_sockets` extension suite (test-browser/python/test_dsock.py: soak tests), and all
+//! of `sockets_node` to show nothing regressed).
 //! Selectors are upstream's (`suite`, `suite.test`, wildcards `suite.*tcp*`, `skip:suite.test`).
 //!
 //! Every run saves its results to `test-browser/results/latest.json` (`--results PATH`), the
@@ -28,7 +29,7 @@ use crate::testrun::{junit, preflight, python, render, worktree};
 use crate::toolchain::Layout;
 
 /// What `dsock test` runs without selectors.
-pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "sockets_node"];
+pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "dsock_sockets", "sockets_node"];
 
 /// Where results are saved, relative to the dsock repo (read by `dsock pr-body`).
 pub const RESULTS_FILE: &str = "test-browser/results/latest.json";
@@ -36,7 +37,7 @@ pub const RESULTS_FILE: &str = "test-browser/results/latest.json";
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Upstream test selectors (`sockets_node`, `sockets_browser.test_x`, `suite.*pattern*`,
-    /// `skip:suite.test`); default: the Direct Sockets browser tests and sockets_node.
+    /// `skip:suite.test`); default: the Direct Sockets browser tests, dsock_sockets, sockets_node.
     pub selectors: Vec<String>,
     /// Test the series materialized on a temporary work tree of the checkout (the checkout's
     /// own work tree and branches stay untouched).

@@ -28,11 +28,12 @@
 //    that point is stored and applied at construction; later changes are
 //    stored and reported by getsockopt() but cannot take effect.
 //  - The local port of a bound UDPSocket or a TCPServerSocket is only known
-//    once `opened` settles. Where the caller can wait (a syscall proxied from a
-//    pthread, or a JSPI suspending import), bind(), listen() and connect() on
-//    UDP return a Promise that libsyscall hands back to the caller, so
+//    once `opened` settles. When the syscall was proxied from a pthread
+//    (PROXY_TO_PTHREAD) the caller can wait, so bind(), listen() and connect()
+//    on UDP return a Promise that libsyscall hands back to it, and
 //    getsockname() right after them reports the real port. Elsewhere they
-//    return at once and the port reads as 0 until the socket opens.
+//    return at once and the port reads as 0 until the socket opens; a bound
+//    UDP socket turns writable (POLLOUT) when it has.
 //  - Data is pumped between the streams and the SOCKFS queues in the
 //    background; recvmsg/sendmsg never wait, they throw EAGAIN instead.
 //
@@ -106,14 +107,14 @@ var DirectSockFSLibrary = {
     },
 
     // Whether the calling syscall may return a Promise for its caller to wait
-    // on: when it was proxied from a pthread (PROXY_TO_PTHREAD; the caller
-    // awaits the result) or, under JSPI, where the import is suspending.
+    // on: only when it was proxied from a pthread (PROXY_TO_PTHREAD), where
+    // the caller thread awaits the result (libsyscall.js marks bind, listen
+    // and connect __async for that). JSPI cannot do this: a suspending import
+    // traps when called from a stack not entered through a promising export
+    // (such as a main loop callback), whether or not it returns a Promise.
     canWait() {
-#if PTHREADS
-      if (PThread.currentProxiedOperationCallerThread) return true;
-#endif
-#if ASYNCIFY == 2
-      return true;
+#if PTHREADS && !ASYNCIFY
+      return !!PThread.currentProxiedOperationCallerThread;
 #else
       return false;
 #endif
@@ -447,7 +448,9 @@ var DirectSockFSLibrary = {
       }
       var full = sock.send_bytes >= directSockHelpers.sendLimit(sock);
       if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
-        var dmask = full ? 0 : {{{ cDefs.POLLOUT }}};
+        // Writable once open (or while unbound: sendto binds it), so poll can
+        // wait for a bind() that could not wait itself.
+        var dmask = full || (sock.udp && !sock.writer) ? 0 : {{{ cDefs.POLLOUT }}};
         if (sock.recv_queue.length || sock.error) dmask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
         if (sock.error) dmask |= {{{ cDefs.POLLERR }}};
         return dmask;

@@ -286,8 +286,8 @@ fn pr_body_is_deterministic_and_complete() {
     write_series(&fx.repo, &fx.base, "Gate shutdown and sockopts on DIRECT_SOCKETS");
     let c = ok(&dsock(&fx, &["pr-body"]));
     insta::assert_snapshot!("pr_body_v1_to_working", c);
-    assert!(c.contains("| sockets_browser | 1 | 0 | 1 |"), "{c}");
-    assert!(c.contains("- `sockets_browser.test_udp` (jspi) — skipped: no IPv6"), "{c}");
+    assert!(c.contains("| sockets_browser | 1 | 0 | 0 | 1 |"), "{c}");
+    assert!(c.contains("- `sockets_browser.test_udp` — skipped: no IPv6"), "{c}");
     assert!(c.contains("## Changes since v1\n\nv1 → this version: 2 → 2 commits: 1 unchanged, 1 changed"), "{c}");
     // Once v2 is tagged, the body compares v1 → v2.
     ok(&dsock(&fx, &["version", "tag"]));

@@ -12,13 +12,14 @@ use crate::review::materialize;
 use crate::review::pr_body::{render, PrBodyInput, SinceSent};
 use crate::review::range_diff::range_diff;
 use crate::review::review_points::ReviewFile;
-use crate::review::test_results::{self, TestResults};
+use crate::review::test_results;
 use crate::review::versions::{self, SentVersion};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The `dsock test` results to show (default: test-browser/results/latest.json
-    /// in the dsock repo; the section is left out when the file does not exist).
+    /// The `dsock test` results to show, dsock JSON or JUnit XML (default:
+    /// test-browser/results/latest.json in the dsock repo; the section is left out
+    /// when that file does not exist).
     #[arg(long, value_name = "PATH")]
     pub test_results: Option<PathBuf>,
     /// Write the markdown to this file instead of stdout.
@@ -31,7 +32,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let review = ReviewFile::load(&cur.repo_root)?;
     let results_path =
         args.test_results.clone().unwrap_or_else(|| cur.repo_root.join(test_results::DEFAULT_PATH));
-    let tests = TestResults::load(&results_path)?;
+    let tests = test_results::load(&results_path)?;
     if args.test_results.is_some() && tests.is_none() {
         return Err(CommandError::usage(format!("{} does not exist", results_path.display()))
             .with_hint("run `dsock test` first, or drop --test-results"));

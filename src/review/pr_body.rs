@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use super::color::Style;
 use super::range_diff::RangeDiff;
 use super::review_points::ReviewFile;
-use super::test_results::TestResults;
+use super::test_results::{counts_by_suite, Counts, Outcome, TestRun};
 use super::{ReviewCommit, SPEC_URL};
 
 /// The range-diff section: which versions were compared and the result.
@@ -30,7 +30,7 @@ pub struct PrBodyInput<'a> {
     pub upstream_branch: &'a str,
     pub base: &'a str,
     pub commits: &'a [ReviewCommit],
-    pub tests: Option<&'a TestResults>,
+    pub tests: Option<&'a TestRun>,
     /// `None` when no version was sent before this one.
     pub since_sent: Option<SinceSent<'a>>,
     /// `git diff --stat` of base..tip.
@@ -161,37 +161,44 @@ fn render_review_table(md: &mut String, input: &PrBodyInput<'_>) -> Result<(), S
     Ok(())
 }
 
-fn render_tests(md: &mut String, t: &TestResults) {
+fn render_tests(md: &mut String, t: &TestRun) {
     let _ = writeln!(md, "## Test results\n");
     let mut facts = Vec::new();
-    if !t.command.is_empty() {
-        facts.push(format!("`{}`", t.command));
+    if let Some(c) = t.command.as_deref().filter(|c| !c.is_empty()) {
+        facts.push(format!("`{c}`"));
     }
-    if !t.chromium.is_empty() {
-        facts.push(format!("Chromium {}", t.chromium));
+    if let Some(c) = t.chromium.as_deref().filter(|c| !c.is_empty()) {
+        facts.push(format!("Chromium {c}"));
     }
-    if !t.emscripten.is_empty() {
-        facts.push(format!("Emscripten at `{}`", short(&t.emscripten)));
+    if let Some(e) = t.emscripten.as_deref().filter(|e| !e.is_empty()) {
+        facts.push(format!("Emscripten at `{}`", short(e)));
     }
     if !facts.is_empty() {
         let _ = writeln!(md, "{}.\n", facts.join(", "));
     }
-    let _ = writeln!(md, "| Suite | Passed | Failed | Skipped |\n|---|---:|---:|---:|");
-    let mut total = (0, 0, 0);
-    for (suite, (p, f, s)) in t.counts() {
-        let _ = writeln!(md, "| {} | {p} | {f} | {s} |", cell(&suite));
-        total = (total.0 + p, total.1 + f, total.2 + s);
+    if t.interrupted {
+        let _ = writeln!(md, "**The run was interrupted; the table is partial.**\n");
     }
-    let _ = writeln!(md, "| **total** | **{}** | **{}** | **{}** |\n", total.0, total.1, total.2);
-    let mut notable: Vec<_> =
-        t.tests.iter().filter(|x| !matches!(x.outcome.as_str(), "passed" | "pass" | "ok")).collect();
-    notable.sort_by(|a, b| (&a.outcome, &a.suite, &a.name, &a.variant).cmp(&(&b.outcome, &b.suite, &b.name, &b.variant)));
+    let _ = writeln!(md, "| Suite | Passed | Failed | Errors | Skipped |\n|---|---:|---:|---:|---:|");
+    for (suite, c) in counts_by_suite(t) {
+        let _ = writeln!(md, "| {} | {} | {} | {} | {} |", cell(suite), c.passed, c.failed, c.error, c.skipped);
+    }
+    let all = Counts::of(&t.tests);
+    let _ = writeln!(
+        md,
+        "| **total** | **{}** | **{}** | **{}** | **{}** |\n",
+        all.passed, all.failed, all.error, all.skipped
+    );
+    let mut notable: Vec<_> = t.tests.iter().filter(|x| x.outcome != Outcome::Passed).collect();
+    notable.sort_by(|a, b| (a.outcome, &a.suite, &a.name).cmp(&(b.outcome, &b.suite, &b.name)));
     if !notable.is_empty() {
         let _ = writeln!(md, "<details><summary>Not passed ({})</summary>\n", notable.len());
         for x in notable {
-            let variant = if x.variant.is_empty() { String::new() } else { format!(" ({})", x.variant) };
-            let msg = if x.message.is_empty() { String::new() } else { format!(": {}", inline(&x.message)) };
-            let _ = writeln!(md, "- `{}.{}`{variant} — {}{msg}", x.suite, x.name, x.outcome);
+            let msg = match x.message.as_deref().filter(|m| !m.is_empty()) {
+                Some(m) => format!(": {}", inline(m)),
+                None => String::new(),
+            };
+            let _ = writeln!(md, "- `{}.{}` — {}{msg}", x.suite, x.name, x.outcome.as_str());
         }
         let _ = writeln!(md, "\n</details>\n");
     }

@@ -1,77 +1,29 @@
-//! The latest `dsock test` results, as written by the test harness, read for the
-//! PR body. Unknown fields are ignored so the harness can record more than we show.
-//!
-//! Default location: [`DEFAULT_PATH`] (relative to the dsock repo root).
+//! The latest `dsock test` results for the PR body: the harness's own model
+//! ([`crate::testrun::model::TestRun`]) read with `dsock test`'s loader (dsock JSON
+//! or JUnit XML), grouped per suite.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+pub use crate::commands::test::RESULTS_FILE as DEFAULT_PATH;
+use crate::error::CommandResult;
+pub use crate::testrun::model::{Counts, Outcome, TestRun};
 
-use crate::error::{CommandError, CommandResult};
-
-/// Where `dsock test` leaves its results (agreed with the harness helper).
-pub const DEFAULT_PATH: &str = "test-browser/results/latest.json";
-
-/// One test outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct TestOutcome {
-    pub suite: String,
-    pub name: String,
-    #[serde(default)]
-    pub variant: String,
-    /// `passed`, `failed`, `skipped` or `error`.
-    pub outcome: String,
-    #[serde(default)]
-    pub message: String,
+/// Read the results; `Ok(None)` when the file does not exist.
+///
+/// Errors (Usage) when it exists but is neither dsock results JSON nor JUnit XML.
+pub fn load(path: &Path) -> CommandResult<Option<TestRun>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    crate::commands::test::load_results(path).map(Some)
 }
 
-/// The file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct TestResults {
-    /// Emscripten commit the run tested (40 hex), if recorded.
-    #[serde(default)]
-    pub emscripten: String,
-    /// Chromium version, if recorded.
-    #[serde(default)]
-    pub chromium: String,
-    /// The command that produced the results, if recorded.
-    #[serde(default)]
-    pub command: String,
-    pub tests: Vec<TestOutcome>,
-}
-
-/// Per-suite counts: `(passed, failed, skipped)`; `error` counts as failed.
-pub type SuiteCounts = BTreeMap<String, (usize, usize, usize)>;
-
-impl TestResults {
-    /// Read the file; `Ok(None)` when it does not exist.
-    ///
-    /// Errors (Usage) when it exists but is not valid results JSON.
-    pub fn load(path: &Path) -> CommandResult<Option<TestResults>> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| {
-                CommandError::usage(format!("{}: not dsock test results: {e}", path.display()))
-                    .with_hint("re-run `dsock test`, or pass --test-results PATH")
-            })
+/// Counts per suite, suites in name order.
+pub fn counts_by_suite(run: &TestRun) -> BTreeMap<&str, Counts> {
+    let mut m: BTreeMap<&str, Vec<&crate::testrun::model::TestCase>> = BTreeMap::new();
+    for t in &run.tests {
+        m.entry(t.suite.as_str()).or_default().push(t);
     }
-
-    pub fn counts(&self) -> SuiteCounts {
-        let mut m = SuiteCounts::new();
-        for t in &self.tests {
-            let e = m.entry(t.suite.clone()).or_default();
-            match t.outcome.as_str() {
-                "passed" | "pass" | "ok" => e.0 += 1,
-                "skipped" | "skip" => e.2 += 1,
-                _ => e.1 += 1,
-            }
-        }
-        m
-    }
+    m.into_iter().map(|(k, v)| (k, Counts::of(v))).collect()
 }

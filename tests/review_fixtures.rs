@@ -248,6 +248,14 @@ fn git_pairing(git: &Git, a: &str, b: &str) -> Vec<(Option<usize>, Option<usize>
         .collect()
 }
 
+/// Range-diff output without the `N:  x = M:  y subject` lines, trailing blanks trimmed.
+fn bodies(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
 fn ours(entries: &[Entry]) -> Vec<(Option<usize>, Option<usize>, char)> {
     entries
         .iter()
@@ -269,6 +277,10 @@ fn check(variant: Variant, name: &str) -> String {
     let rd = range_diff(&old, &new, &upstream);
     let theirs = git_pairing(&f.git, &format!("{}..{}", f.base0, f.v1), &format!("{base2}..{v2}"));
     assert_eq!(ours(&rd.entries), theirs, "{name}: our pairing differs from git range-diff's");
+    // The inner diffs too: git's full output and ours, minus the pair header lines
+    // (git prints shas, we print stable ids) and trailing whitespace.
+    let git_full = f.git.run(["range-diff", "--no-color", &format!("{}..{}", f.base0, f.v1), &format!("{base2}..{v2}")]).unwrap();
+    assert_eq!(bodies(&rd.render(Style::PLAIN)), bodies(&git_full), "{name}: inner diffs differ from git range-diff's");
     let text = format!("{}{}\n", rd.render(Style::PLAIN), rd.summary().line());
     insta::assert_snapshot!(name, text);
     text

@@ -214,20 +214,25 @@ fn landed_upstream(c: &ReviewCommit, upstream: &[UpstreamCommit]) -> Option<Stri
 }
 
 /// The text two paired commits are compared by: author, message, and per file the
-/// hunks with line numbers removed from `@@` headers (`@@ path: section`).
+/// hunks with line numbers removed from `@@` headers (`@@ path: section`, or a bare
+/// `@@` when git printed no section), as `git range-diff` normalizes them.
 /// `index` lines and `---`/`+++` lines are dropped (they change with every base).
 pub fn normalized_text(c: &ReviewCommit) -> String {
     let mut t = String::new();
-    let _ = writeln!(t, "## Metadata ##\nAuthor: {}\n", c.author);
-    let _ = writeln!(t, "## Commit message ##\n    {}", c.subject);
-    if !c.body.trim().is_empty() {
-        t.push('\n');
-        for line in c.body.trim_end().lines() {
-            if line.is_empty() {
-                t.push('\n');
-            } else {
-                let _ = writeln!(t, "    {line}");
-            }
+    // Section titles start with a space, exactly as git range-diff writes them.
+    let _ = writeln!(t, " ## Metadata ##\nAuthor: {}\n", c.author);
+    let _ = writeln!(t, " ## Commit message ##");
+    // The message as committed: with the `Change-Id` trailer `dsock apply` adds.
+    let message = if c.id.is_empty() {
+        format!("{}\n\n{}", c.subject, c.body.trim())
+    } else {
+        crate::series::compose_message(&c.subject, &c.body, &c.id)
+    };
+    for line in message.trim_end().lines() {
+        if line.is_empty() {
+            t.push('\n');
+        } else {
+            let _ = writeln!(t, "    {line}");
         }
     }
     for f in parse_diff(&c.diff) {
@@ -237,7 +242,7 @@ pub fn normalized_text(c: &ReviewCommit) -> String {
             FileChange::Deleted => " (deleted)".into(),
             FileChange::Renamed(from) => format!(" ({from} =>)"),
         };
-        let _ = writeln!(t, "\n## {}{what} ##", f.path);
+        let _ = writeln!(t, "\n ## {}{what} ##", f.path);
         for h in &f.header {
             let keep = !(h.starts_with("index ")
                 || h.starts_with("--- ")
@@ -253,7 +258,9 @@ pub fn normalized_text(c: &ReviewCommit) -> String {
         }
         for h in &f.hunks {
             if h.section.is_empty() {
-                let _ = writeln!(t, "@@ {}", f.path);
+                // As git range-diff: a bare `@@`, so outer hunk headers fall back
+                // to the `## path ##` title.
+                let _ = writeln!(t, "@@");
             } else {
                 let _ = writeln!(t, "@@ {}: {}", f.path, h.section);
             }
@@ -377,11 +384,23 @@ pub fn diff_of_diffs(old: &ReviewCommit, new: &ReviewCommit, style: Style) -> St
     let mut out = String::new();
     for group in diff.grouped_ops(3) {
         let first = group[0].old_range().start;
+        // Like git range-diff's outer hunk headers: the nearest section title
+        // (`## path ##`) or inner hunk header (`@@ path: ctx`) above the hunk.
         let section = old_lines[..first.min(old_lines.len())]
             .iter()
             .rev()
-            .find_map(|l| l.strip_prefix("## ").and_then(|s| s.strip_suffix(" ##")))
+            .find_map(|l| {
+                l.strip_prefix(" ## ")
+                    .and_then(|s| s.strip_suffix(" ##"))
+                    .or_else(|| l.strip_prefix("@@ "))
+            })
             .unwrap_or("Metadata");
+        // git keeps at most 80 bytes of a hunk's function context.
+        let mut cut = section.len().min(80);
+        while !section.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let section = &section[..cut];
         let _ = writeln!(out, "    {}", style.paint(Kind::Frag, &format!("@@ {section}")));
         for op in &group {
             for change in diff.iter_changes(op) {

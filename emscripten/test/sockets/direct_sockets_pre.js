@@ -12,12 +12,16 @@
 if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
   if (typeof TCPSocket == 'undefined' || typeof UDPSocket == 'undefined') {
     Module['noInitialRun'] = true;
-    var directSocketsMissing = 'Direct Sockets (TCPSocket/UDPSocket) is not available: this page is not a Chromium Isolated Web App with the direct-sockets permissions policy';
-    if (Module['requireDirectSockets']) {
-      reportResultToServer(`error: ${directSocketsMissing}`);
-    } else {
-      skipTest(directSocketsMissing);
-    }
+    // Report from preRun: the reporting code (browser_reporting.js, another
+    // pre-js) has not run yet at this point.
+    Module['preRun'] = [].concat(Module['preRun'] || [], () => {
+      var missing = 'Direct Sockets (TCPSocket/UDPSocket) is not available: this page is not a Chromium Isolated Web App with the direct-sockets permissions policy';
+      if (Module['requireDirectSockets']) {
+        reportResultToServer(`error: ${missing}`);
+      } else {
+        skipTest(missing);
+      }
+    });
   }
   var directSocketsPrint = Module['print'];
   Module['print'] = (text) => {

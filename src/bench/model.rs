@@ -225,7 +225,12 @@ impl Workload {
                     label: "one way",
                     unit: "MB/s",
                     better: Better::Higher,
-                    extract: |s| field(&s[0], "mbytes_per_s"),
+                    // Only a run the server acknowledged in full has a one-way rate; a
+                    // short acknowledgement leaves the figure out ("[2/3 runs]").
+                    extract: |s| {
+                        let complete = s[0].get("complete").and_then(Value::as_bool) == Some(true);
+                        complete.then(|| field(&s[0], "mbytes_per_s")).flatten()
+                    },
                 },
                 MetricDef {
                     id: "echo_mbps",
@@ -480,7 +485,7 @@ mod tests {
     #[test]
     fn bulk_metrics_read_both_steps() {
         let outs = [
-            json!({"mbytes_per_s": 700.0}),
+            json!({"mbytes_per_s": 700.0, "complete": true}),
             json!({"mbytes_per_s": 250.5, "loss_pct": 12.5}),
         ];
         let m = Workload::TcpBulk.metrics();
@@ -488,6 +493,9 @@ mod tests {
         assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5)]);
         // A missing echo step yields no figure rather than a panic.
         assert_eq!((m[1].extract)(&outs[..1]), None);
+        // The server closed before acknowledging everything: no one-way figure.
+        let short = [json!({"mbytes_per_s": 0.0, "complete": false})];
+        assert_eq!((m[0].extract)(&short), None);
     }
 
     #[test]

@@ -224,10 +224,11 @@ impl Report {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "Measured {} on {} CPUs ({}), {} warm-up + {} measured run(s) each{}; median (min–max) · ratio to native in the same run.\n",
+            "Measured {} on {} CPUs ({}{}), {} warm-up + {} measured run(s) each{}; median (min–max) · ratio to native in the same run.\n",
             self.started_at,
             self.host.cpus,
             self.host.os,
+            self.host.load_avg_1m.map(|l| format!(", load average {l:.1} at start")).unwrap_or_default(),
             self.settings.warmup,
             self.settings.repeats,
             if self.settings.quick { ", --quick sizes" } else { "" }
@@ -260,6 +261,18 @@ impl Report {
                 let _ = write!(md, ". **Not run:** {reason}");
             }
             md.push('\n');
+        }
+        let partial = self.workloads.iter().flat_map(|w| &w.metrics).any(|m| {
+            m.by_variant
+                .values()
+                .any(|c| c.summary.n < self.settings.repeats)
+        });
+        if partial {
+            md.push_str(
+                "\n`[k/n runs]`: the figure comes from k of n runs; the others failed (listed below) or \
+                 did not produce it (e.g. the server closed before acknowledging the one-way transfer; \
+                 see `runs[].raw` in latest.json).\n",
+            );
         }
         let mut failures: Vec<String> = Vec::new();
         for w in &self.workloads {

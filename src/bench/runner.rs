@@ -494,7 +494,9 @@ fn build_variant(
         });
     }
     let ems = cfg.emscripten.as_ref().ok_or_else(|| {
-        "no Emscripten checkout: pass --emscripten PATH or set DSOCK_EMSCRIPTEN".to_string()
+        "no Emscripten checkout configured: run `dsock setup --emscripten PATH` \
+         (or pass --emscripten PATH / set DSOCK_EMSCRIPTEN)"
+            .to_string()
     })?;
     let emcc = ems.join("emcc");
     if !emcc.exists() {

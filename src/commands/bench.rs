@@ -108,7 +108,8 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let cfg = Config {
         repo_root: repo_root.clone(),
         out_dir: out_dir.clone(),
-        emscripten: ctx.global.emscripten.clone(),
+        // --emscripten / DSOCK_EMSCRIPTEN / `dsock setup`; without one only native runs.
+        emscripten: crate::config::checkout_path(&ctx.global)?.map(|(path, _)| path),
         cc: args.cc.clone(),
         chromium: args.chromium.clone(),
         quick: args.quick,

@@ -233,6 +233,15 @@ impl Report {
             self.settings.repeats,
             if self.settings.quick { ", --quick sizes" } else { "" }
         );
+        if !self.host.tools.is_empty() {
+            let tools: Vec<String> = self
+                .host
+                .tools
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            let _ = writeln!(md, "Tools: {}.\n", tools.join("; "));
+        }
         let _ = writeln!(md, "| workload | figure | {} |", ids.join(" | "));
         let _ = writeln!(md, "|---|---|{}", "---|".repeat(ids.len()));
         for w in &self.workloads {
@@ -298,7 +307,7 @@ impl Report {
         let Some(metric) = workload.metrics.first() else {
             return String::new();
         };
-        let (w, left, right, row_h, top) = (720.0_f64, 150.0_f64, 190.0_f64, 34.0_f64, 64.0_f64);
+        let (w, left, right, row_h, top) = (880.0_f64, 150.0_f64, 330.0_f64, 34.0_f64, 64.0_f64);
         let plot_w = w - left - right;
         let h = top + row_h * self.variants.len() as f64 + 34.0;
         let scale_max = metric
@@ -373,6 +382,17 @@ impl Report {
                         format!("{} {}", fmt_value(sm.median, &metric.unit), metric.unit);
                     if let Some(r) = cell.ratio_to_native {
                         let _ = write!(label, "  ({} native)", fmt_ratio(r));
+                    }
+                    // Losses ride along: a fast bar that lost most of its data must say so.
+                    for other in workload.metrics.iter().skip(1).filter(|m| m.unit == "%") {
+                        if let Some(c) = other.by_variant.get(&v.id) {
+                            let _ = write!(
+                                label,
+                                " · {} {} %",
+                                other.label,
+                                fmt_value(c.summary.median, "%")
+                            );
+                        }
                     }
                     let _ = writeln!(
                         s,
@@ -495,7 +515,7 @@ mod tests {
                 cpus: 2,
                 os: "Linux 6.1".into(),
                 load_avg_1m: Some(1.5),
-                tools: BTreeMap::new(),
+                tools: [("node".to_string(), "v26.10.0".to_string())].into(),
             },
             settings: Settings {
                 quick: false,

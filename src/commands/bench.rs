@@ -6,10 +6,10 @@
 //! the table. Exit status: 0 when every requested variant ran every workload,
 //! 1 when a variant was unavailable or a run failed (the table says which and why).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::bench::model::{Variant, Workload, ALL_VARIANTS, ALL_WORKLOADS, DEFAULT_VARIANTS};
-use crate::bench::report::VariantStatus;
+use crate::bench::report::{Report, VariantStatus, SCHEMA};
 use crate::bench::runner::{self, Config};
 use crate::context::CommandContext;
 use crate::error::{CommandError, CommandResult};
@@ -50,6 +50,10 @@ pub struct Args {
         value_name = "CC"
     )]
     pub cc: String,
+    /// Do not measure: redraw latest.md and the SVG charts (into --out, default: next to the
+    /// file) from a saved report JSON.
+    #[arg(long, value_name = "JSON")]
+    pub render: Option<PathBuf>,
     /// Chromium executable for the IWA variants.
     #[arg(
         long,
@@ -81,6 +85,9 @@ fn parse_list<T: Copy>(
 }
 
 pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
+    if let Some(json) = &args.render {
+        return render(ctx, json, args.out.as_deref());
+    }
     let repo_root = ctx.repo_root()?;
     let mut workloads = parse_list(&args.workloads, &ALL_WORKLOADS, Workload::id, "workload")?;
     if workloads.is_empty() {
@@ -132,11 +139,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let json =
         serde_json::to_string_pretty(&report).map_err(|e| CommandError::internal(e.to_string()))?;
     std::fs::write(out_dir.join("latest.json"), json + "\n")?;
-    let md = report.markdown();
-    std::fs::write(out_dir.join("latest.md"), &md)?;
-    for w in &report.workloads {
-        std::fs::write(out_dir.join(format!("{}.svg", w.id)), report.svg(w))?;
-    }
+    let md = write_views(&report, &out_dir)?;
     writeln!(ctx.out, "{md}")?;
     writeln!(
         ctx.out,
@@ -162,3 +165,47 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
 }
 
 use std::io::Write as _;
+
+/// Write latest.md and one SVG per workload into `dir`; returns the markdown.
+fn write_views(report: &Report, dir: &Path) -> CommandResult<String> {
+    let md = report.markdown();
+    std::fs::write(dir.join("latest.md"), &md)?;
+    for w in &report.workloads {
+        std::fs::write(dir.join(format!("{}.svg", w.id)), report.svg(w))?;
+    }
+    Ok(md)
+}
+
+/// `--render JSON`: redraw the table and charts of a saved run.
+fn render(ctx: &mut CommandContext, json: &Path, out: Option<&Path>) -> CommandResult {
+    let text = std::fs::read_to_string(json)
+        .map_err(|e| CommandError::usage(format!("cannot read {}: {e}", json.display())))?;
+    let report: Report = serde_json::from_str(&text).map_err(|e| {
+        CommandError::usage(format!(
+            "{} is not a dsock bench report: {e}",
+            json.display()
+        ))
+        .with_hint("pass a latest.json written by `dsock bench`")
+    })?;
+    if report.schema != SCHEMA {
+        return Err(CommandError::usage(format!(
+            "{} has schema {:?}, this dsock reads {SCHEMA:?}",
+            json.display(),
+            report.schema
+        ))
+        .with_hint("re-run `dsock bench` to get a report in the current schema"));
+    }
+    let dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| json.parent().unwrap_or(Path::new(".")).to_path_buf());
+    std::fs::create_dir_all(&dir)?;
+    let md = write_views(&report, &dir)?;
+    writeln!(ctx.out, "{md}")?;
+    writeln!(
+        ctx.out,
+        "Wrote latest.md and {} chart(s) in {}.",
+        report.workloads.len(),
+        dir.display()
+    )?;
+    Ok(ExitStatus::Success)
+}

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 import unittest
@@ -70,6 +71,7 @@ class Recorder:
     self._pending = {}
     self.parallel_elapsed = None  # set while a parallel worker's result is integrated
     self.classes = []  # test classes seen (for teardown on interrupt)
+    self.interrupted = False
 
   # -- per-test timeout -------------------------------------------------------
   def _on_alarm(self, _signum, _frame):
@@ -157,7 +159,9 @@ class Recorder:
     start = self._started.pop(tid, None)
     seconds = self.parallel_elapsed if self.parallel_elapsed is not None else (
       time.perf_counter() - start if start is not None else 0.0)
-    outcome, message, details = self._pending.pop(tid, ('error', 'no result was reported', ''))
+    default = ('error', 'interrupted (Ctrl-C/SIGTERM) while running', '') if self.interrupted else (
+      'error', 'no result was reported', '')
+    outcome, message, details = self._pending.pop(tid, default)
     suite, name = _split_id(tid)
     self.records.append({'id': tid, 'suite': suite, 'name': name, 'outcome': outcome,
                          'seconds': round(seconds, 3), 'message': message, 'details': details})
@@ -199,6 +203,18 @@ def _install_hooks(runner, recorder, extension_modules):
     parallel_testsuite.BufferedParallelTestResult.integrate_result = integrate_result
   except ImportError:
     pass
+
+  # Two BrowserCore classes in one serial run (sockets_browser, then dsock_sockets) both bind
+  # port 8888; upstream's HttpServerThread.stop() only shuts the server down and leaves the
+  # socket bound, so the second setUpClass fails with EADDRINUSE. Close it too.
+  import browser_common
+  orig_stop = browser_common.HttpServerThread.stop
+
+  def stop(self):
+    orig_stop(self)
+    self.server.server_close()
+
+  browser_common.HttpServerThread.stop = stop
 
   # Our extension suites: imported next to upstream's test*.py modules; serial like sockets_*.
   orig_modules = runner.get_and_import_modules
@@ -248,10 +264,28 @@ def main(config_json):
   sys.path.insert(0, test_dir)
   os.chdir(cfg['checkout'])
   sys.argv = [os.path.join(test_dir, 'runner.py')] + list(cfg['argv'])
-  # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so browsers and servers are stopped.
-  signal.signal(signal.SIGTERM, signal.default_int_handler)
-
   recorder = Recorder(cfg.get('timeout') or 0)
+
+  # Ctrl-C and SIGTERM (e.g. a CI timeout) unwind the run as KeyboardInterrupt, so browsers
+  # and servers are stopped and finished tests still reported.
+  def on_interrupt(_signum, _frame):
+    recorder.interrupted = True
+    raise KeyboardInterrupt
+
+  signal.signal(signal.SIGINT, on_interrupt)
+  signal.signal(signal.SIGTERM, on_interrupt)
+  # Deliver those signals to the main thread only: a signal taken by another thread (the btest
+  # server's) would wake nothing until the main thread's blocking wait times out.
+  orig_thread_start = threading.Thread.start
+
+  def thread_start(self):
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+      orig_thread_start(self)
+    finally:
+      signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+  threading.Thread.start = thread_start
   code = 1
   interrupted = False
   try:

@@ -265,7 +265,7 @@ fn pr_body_is_deterministic_and_complete() {
         "https://wicg.github.io/direct-sockets/",
         "## Usage\n\nLink with `-sDIRECT_SOCKETS`.",
         "1. **Gate shutdown on DIRECT_SOCKETS too** (+1/−1)",
-        "| **Link the spec \\| in the library** ([sbc100, #26344](https://github.com/emscripten-core/emscripten/pull/26344)) | Header of libsockfs_direct.js. | 2/2 Add the Direct Sockets sock_ops backend | `DS003` | `sockets_browser.test_direct_echo` |",
+        "| **Link the spec \\| in the library** ([sbc100, #26344](https://github.com/emscripten-core/emscripten/pull/26344)) | Header of libsockfs_direct.js. | 2/2 | `DS003` | `sockets_browser.test_direct_echo` |",
         "First version: nothing was sent before.",
         "## Diffstat\n\n```\n src/lib/libsockfs_direct.js | 4 ++++",
     ] {

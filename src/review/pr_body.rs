@@ -133,7 +133,8 @@ fn render_review_table(md: &mut String, input: &PrBodyInput<'_>) -> Result<(), S
                         p.key, p.commit
                     )
                 })?;
-            format!("{}/{} {}", pos + 1, input.commits.len(), cell(&input.commits[pos].subject))
+            // The number in the commit list above; the subject is there.
+            format!("{}/{}", pos + 1, input.commits.len())
         };
         let raised = if p.url.is_empty() {
             cell(&p.raised)
@@ -215,17 +216,23 @@ fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
-/// First paragraph of a commit body, joined into one line.
+/// First paragraph of a commit body on one line (single spaces), cut after the last
+/// sentence that ends within [`SUMMARY_CHARS`] characters (or at a word, with `…`).
 fn first_paragraph(body: &str) -> String {
-    body.trim()
-        .split("\n\n")
-        .next()
-        .unwrap_or("")
-        .lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let para = body.trim().split("\n\n").next().unwrap_or("");
+    let text = para.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= SUMMARY_CHARS {
+        return text;
+    }
+    let head: String = text.chars().take(SUMMARY_CHARS).collect();
+    match head.rfind(". ") {
+        Some(i) if i > SUMMARY_CHARS / 3 => head[..=i].to_string(),
+        _ => format!("{} …", head[..head.rfind(' ').unwrap_or(head.len())].trim_end()),
+    }
 }
+
+/// Longest commit summary in the commit list.
+const SUMMARY_CHARS: usize = 280;
 
 /// One-line markdown text.
 fn inline(s: &str) -> String {
@@ -247,6 +254,16 @@ fn cell(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn commit_summary_is_the_first_paragraph_cut_at_a_sentence() {
+        assert_eq!(super::first_paragraph("Why  this.\nWrapped.\n\nMore."), "Why this. Wrapped.");
+        let long = format!("{} Second sentence that runs on {}", "First sentence.".repeat(10), "and on ".repeat(40));
+        let s = super::first_paragraph(&long);
+        assert!(s.ends_with("First sentence.") && s.len() <= super::SUMMARY_CHARS, "{s}");
+        let words = "word ".repeat(100);
+        assert!(super::first_paragraph(&words).ends_with("word …"));
+    }
+
     #[test]
     fn fence_outgrows_backtick_runs() {
         assert_eq!(super::fence("plain"), "```");

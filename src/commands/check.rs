@@ -644,7 +644,10 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let mut report = if !args.files.is_empty() {
         let mut report = Report::default();
         let checkout = config::checkout_path(&ctx.global)?.map(|(p, _)| p);
-        let constants = constants_for(None, None, checkout.as_deref(), &mut report);
+        // Inside a dsock repo, the names the series adds to struct_info are known too.
+        let root = ctx.repo_root().ok();
+        let series = root.as_deref().and_then(|r| Series::load(r).ok());
+        let constants = constants_for(root.as_deref(), series.as_ref(), checkout.as_deref(), &mut report);
         check_files(&args.files, constants, &mut report)?;
         report
     } else {

@@ -441,11 +441,17 @@ fn upstream_linters(checkout: &Path, git: &Git, tip: &str, files: &[String], rep
     if !eslint.exists() {
         report.skipped.push(format!("SKIPPED: eslint: {} has no node_modules (run `npm ci` there)", checkout.display()));
     } else {
+        // The checkout's eslint.config.mjs declares every setting in *its* src/settings.js as
+        // a global; settings the series adds are declared here so they are not no-undef.
+        let added_settings = added_settings(git, tip);
         let mut n = 0;
         for f in &js {
             let Ok(Some(bytes)) = git.read_blob(tip, f) else { continue };
             let mut cmd = Command::new("npm");
             cmd.current_dir(checkout).args(["exec", "--no", "--", "eslint", "--format", "json", "--stdin", "--stdin-filename", f]);
+            for name in &added_settings {
+                cmd.args(["--global", name]);
+            }
             let out = match run_with_stdin(cmd, &bytes) {
                 Ok(o) => o,
                 Err(e) => {
@@ -504,6 +510,17 @@ fn upstream_linters(checkout: &Path, git: &Git, tip: &str, files: &[String], rep
             report.ran.push(format!("ruff: {} file(s) with {}/pyproject.toml", py.len(), checkout.display()));
         }
     }
+}
+
+/// `var NAME` settings in `src/settings.js` at `tip` that the checkout's work tree lacks.
+fn added_settings(git: &Git, tip: &str) -> Vec<String> {
+    let names = |text: &str| -> BTreeSet<String> {
+        dsock_lint::regex!(r"(?m)^var ([A-Z_][A-Z0-9_]*)\b").captures_iter(text).map(|c| c[1].to_string()).collect()
+    };
+    let Ok(Some(new)) = git.read_blob(tip, "src/settings.js") else { return vec![] };
+    let old = std::fs::read_to_string(git.dir().join("src/settings.js")).unwrap_or_default();
+    let (new, old) = (names(&String::from_utf8_lossy(&new)), names(&old));
+    new.difference(&old).cloned().collect()
 }
 
 fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Result<std::process::Output, String> {

@@ -140,6 +140,8 @@ pub fn object_keys(e: &Expression) -> Vec<(String, Span)> {
 macro_rules! regex {
     ($re:literal $(,)?) => {{
         static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        RE.get_or_init(|| regex::Regex::new($re).expect("valid regex"))
+        #[allow(clippy::regex_creation_in_loops)] // compiled once: OnceLock
+        let re = RE.get_or_init(|| regex::Regex::new($re).expect("valid regex"));
+        re
     }};
 }

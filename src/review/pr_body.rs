@@ -169,7 +169,8 @@ fn render_tests(md: &mut String, t: &TestRun) {
         facts.push(format!("`{c}`"));
     }
     if let Some(c) = t.chromium.as_deref().filter(|c| !c.is_empty()) {
-        facts.push(format!("Chromium {c}"));
+        // `dsock test` records `chromium --version` output ("Chromium 156.0…").
+        facts.push(if c.starts_with("Chromium") { c.to_string() } else { format!("Chromium {c}") });
     }
     if let Some(e) = t.emscripten.as_deref().filter(|e| !e.is_empty()) {
         facts.push(format!("Emscripten at `{}`", short(e)));

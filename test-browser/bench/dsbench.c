@@ -270,13 +270,23 @@ int main(int argc, char** argv) {
   if (listen(s.listener, 8) < 0) die("listen");
   set_nonblocking(s.listener);
 
-  struct sockaddr_in bound;
-  socklen_t blen = sizeof(bound);
-  if (getsockname(s.udp, (struct sockaddr*)&bound, &blen) < 0) die("getsockname(udp)");
-  int uport = ntohs(bound.sin_port);
-  blen = sizeof(bound);
-  if (getsockname(s.listener, (struct sockaddr*)&bound, &blen) < 0) die("getsockname(tcp)");
-  int tport = ntohs(bound.sin_port);
+  /* With -sDIRECT_SOCKETS under JSPI, bind()/listen() return before the
+   * browser has opened the socket, and getsockname() reports port 0 until it
+   * has. Let the event loop run (poll() suspends) and ask again, for at most
+   * 5 s. Natively the first answer is final. */
+  int uport = 0, tport = 0;
+  for (int attempt = 0; attempt < 250; attempt++) {
+    struct sockaddr_in bound;
+    socklen_t blen = sizeof(bound);
+    if (getsockname(s.udp, (struct sockaddr*)&bound, &blen) < 0) die("getsockname(udp)");
+    uport = ntohs(bound.sin_port);
+    blen = sizeof(bound);
+    if (getsockname(s.listener, (struct sockaddr*)&bound, &blen) < 0) die("getsockname(tcp)");
+    tport = ntohs(bound.sin_port);
+    if (uport && tport) break;
+    struct pollfd wait[2] = {{s.udp, POLLIN, 0}, {s.listener, POLLIN, 0}};
+    poll(wait, 2, 20);
+  }
   printf("DSBENCH READY udp=%d tcp=%d\n", uport, tport);
   fflush(stdout);
 

@@ -24,7 +24,6 @@ const PINNED_CONFIG: &[&str] = &[
     "diff.noprefix=false",
     "diff.mnemonicPrefix=false",
     "diff.relative=false",
-    "diff.external=",
     "format.signature=",
     "format.coverLetter=false",
     "format.numbered=auto",
@@ -162,7 +161,11 @@ impl Git {
         }
         cmd.args(args);
         cmd.env("LC_ALL", "C").env("LANGUAGE", "C").env("GIT_TERMINAL_PROMPT", "0");
-        cmd.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE");
+        // An external diff driver (GIT_EXTERNAL_DIFF, or diff.external in user config) would
+        // replace the patches we parse; plumbing and format-patch never use one, and porcelain
+        // `git diff` callers pass --no-ext-diff. Pinning `diff.external=` instead would make git
+        // try to run an empty command.
+        cmd.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE").env_remove("GIT_EXTERNAL_DIFF");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -651,5 +654,30 @@ mod tests {
         let i = Ident::parse("Jane Q. Doe <jane@example.com>", "1 +0000").unwrap();
         assert_eq!((i.name.as_str(), i.email.as_str()), ("Jane Q. Doe", "jane@example.com"));
         assert!(Ident::parse("no email", "1 +0000").is_err());
+    }
+
+    /// Porcelain `git diff` through the wrapper must work (an empty pinned `diff.external`
+    /// made git try to run "" as the diff driver), and a user's external diff driver must
+    /// not leak into what dsock reads.
+    #[test]
+    fn porcelain_diff_runs_and_ignores_external_drivers() {
+        let dir = tempfile::tempdir().unwrap();
+        let init = |args: &[&str]| {
+            let st = Command::new("git").current_dir(dir.path()).args(args).status().unwrap();
+            assert!(st.success(), "git {args:?}");
+        };
+        init(&["init", "-q"]);
+        std::fs::write(dir.path().join("f"), "a\n").unwrap();
+        init(&["add", "f"]);
+        init(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
+        std::fs::write(dir.path().join("f"), "b\n").unwrap();
+        let git = Git::open(dir.path()).unwrap();
+        let out = git.run(["diff"]).unwrap();
+        assert!(out.contains("-a\n+b"), "{out}");
+        let cmd = git.command(["diff"]);
+        assert!(
+            cmd.get_envs().any(|(k, v)| k == "GIT_EXTERNAL_DIFF" && v.is_none()),
+            "GIT_EXTERNAL_DIFF must be cleared for every git call"
+        );
     }
 }

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use dsock::git::{Git, Ident};
+mod common;
+
+use dsock::git::Git;
 
 const DATE: &str = "1767225600 +0000";
 const AUTHOR: &str = "Dev Eloper <dev@example.com>";
@@ -18,19 +20,8 @@ struct Fx {
 }
 
 fn commit_files(git: &Git, parent: Option<&str>, files: &[(&str, &str)], subject: &str) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    let g = git.with_index(&tmp.path().join("index"));
-    match parent {
-        Some(p) => g.run(["read-tree", p]).unwrap(),
-        None => g.run(["read-tree", "--empty"]).unwrap(),
-    };
-    for (path, content) in files {
-        let blob = g.hash_object(content.as_bytes()).unwrap();
-        g.run(["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]).unwrap();
-    }
-    let tree = g.run(["write-tree"]).unwrap();
-    let parents: Vec<&str> = parent.into_iter().collect();
-    git.commit_tree(&tree, &parents, &format!("{subject}\n"), &Ident::parse(AUTHOR, DATE).unwrap()).unwrap()
+    let files: Vec<_> = files.iter().map(|&(path, text)| (path, Some(text))).collect();
+    common::tree::commit_files(git, parent, &files, AUTHOR, DATE, &format!("{subject}\n"))
 }
 
 const STRUCT_INFO: &str = "{\n    \"defines\": {\n        \"EAGAIN\": 6,\n        \"IPPROTO_IPV6\": 41,\n        \"SOCK_DGRAM\": 2\n    },\n    \"structs\": {}\n}\n";

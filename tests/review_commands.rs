@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 use dsock::git::{Git, Ident};
 
 const DATE: &str = "1767225600 +0000";
@@ -21,15 +23,8 @@ struct Fx {
 }
 
 fn commit_files(git: &Git, parent: &str, files: &[(&str, &str)], subject: &str) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    let g = git.with_index(&tmp.path().join("index"));
-    g.run(["read-tree", parent]).unwrap();
-    for (path, content) in files {
-        let blob = g.hash_object(content.as_bytes()).unwrap();
-        g.run(["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]).unwrap();
-    }
-    let tree = g.run(["write-tree"]).unwrap();
-    git.commit_tree(&tree, &[parent], &format!("{subject}\n"), &Ident::parse(AUTHOR, DATE).unwrap()).unwrap()
+    let files: Vec<_> = files.iter().map(|&(path, text)| (path, Some(text))).collect();
+    common::tree::commit_files(git, Some(parent), &files, AUTHOR, DATE, &format!("{subject}\n"))
 }
 
 const SYSCALL_OLD: &str = "function a() {\n  return 1;\n}\n#if NODERAWSOCKETS\nshutdown();\n#endif\nfunction z() {}\n";

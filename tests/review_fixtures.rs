@@ -10,7 +10,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use dsock::git::{Git, Ident};
+mod common;
+
+use dsock::git::Git;
 use dsock::review::color::Style;
 use dsock::review::materialize;
 use dsock::review::range_diff::{range_diff, Entry};
@@ -42,31 +44,12 @@ fn commit(
     body: &str,
     change_id: Option<&str>,
 ) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    let g = git.with_index(&tmp.path().join("index"));
-    match parent {
-        Some(p) => g.run(["read-tree", p]).unwrap(),
-        None => g.run(["read-tree", "--empty"]).unwrap(),
-    };
-    for (path, content) in files {
-        match content {
-            Some(c) => {
-                let blob = g.hash_object(c.as_bytes()).unwrap();
-                g.run(["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]).unwrap();
-            }
-            None => {
-                g.run(["update-index", "--force-remove", path]).unwrap();
-            }
-        }
-    }
-    let tree = g.run(["write-tree"]).unwrap();
     let message = match change_id {
         Some(cid) => dsock::series::compose_message(subject, body, cid),
         None if body.is_empty() => format!("{subject}\n"),
         None => format!("{subject}\n\n{body}\n"),
     };
-    let parents: Vec<&str> = parent.into_iter().collect();
-    git.commit_tree(&tree, &parents, &message, &Ident::parse(author, DATE).unwrap()).unwrap()
+    common::tree::commit_files(git, parent, files, author, DATE, &message)
 }
 
 const DEV: &str = "Dev Eloper <dev@example.com>";

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod tree;
+
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
 }

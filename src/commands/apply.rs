@@ -115,12 +115,15 @@ pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Resu
     let mut parent = base;
     let mut built = Vec::new();
     for (i, c) in series.commits.iter().enumerate() {
-        for f in &c.overlay {
-            let (mode, blob) = &versions[f];
-            if let Some(blob) = blob {
-                g.run(["update-index", "--add", "--cacheinfo", &format!("{mode},{blob},{f}")])?;
-            }
-        }
+        let entries: Vec<(String, String, String)> = c
+            .overlay
+            .iter()
+            .filter_map(|f| match &versions[f] {
+                (mode, Some(blob)) => Some((mode.clone(), blob.clone(), f.clone())),
+                (_, None) => None,
+            })
+            .collect();
+        g.update_index_entries(&entries)?;
         for p in &c.patches {
             let path = Series::patch_path(repo_root, p);
             let abs = path.to_string_lossy().into_owned();
@@ -149,51 +152,90 @@ pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Resu
 ///
 /// `emscripten/<path>` holds the file as of the series tip; patches of later commits that
 /// touch it are reverse-applied (`git apply -R --cached --include=<path>`, last first) to
-/// recover the version the owning commit adds.
+/// recover the version the owning commit adds. A file no later patch names is taken as is:
+/// reversing a patch that does not touch it would be a no-op. All files are hashed in one
+/// `git hash-object` process.
 fn overlay_versions(
     git: &Git,
     series: &Series,
     repo_root: &Path,
 ) -> CommandResult<std::collections::BTreeMap<String, (String, Option<String>)>> {
-    let mut out = std::collections::BTreeMap::new();
+    let mut owned = Vec::new();
     for (k, c) in series.commits.iter().enumerate() {
         for f in &c.overlay {
             let path = Series::overlay_path(repo_root, f);
-            let bytes = std::fs::read(&path).map_err(|e| {
-                CommandError::usage(format!("overlay file {OVERLAY_DIR}/{f} of commit \"{}\": {e}", c.subject))
-                    .with_hint("restore it (`git checkout -- emscripten/`), or re-export the branch with `dsock export`")
-            })?;
-            let mode = if is_exec(&path) { "100755" } else { "100644" }.to_string();
-            let blob = git.hash_object(&bytes)?;
-            let later: Vec<&String> = series.commits[k + 1..].iter().flat_map(|c| c.patches.iter()).collect();
-            if later.is_empty() {
-                out.insert(f.clone(), (mode, Some(blob)));
-                continue;
+            if let Err(e) = std::fs::metadata(&path) {
+                return Err(CommandError::usage(format!("overlay file {OVERLAY_DIR}/{f} of commit \"{}\": {e}", c.subject))
+                    .with_hint("restore it (`git checkout -- emscripten/`), or re-export the branch with `dsock export`"));
             }
-            let index = TempIndex::new()?;
-            let g = git.with_index(index.path());
-            g.run(["update-index", "--add", "--cacheinfo", &format!("{mode},{blob},{f}")])?;
-            for p in later.iter().rev() {
-                let abs = Series::patch_path(repo_root, p).to_string_lossy().into_owned();
-                let include = format!("--include={f}");
-                g.run(["apply", "--cached", "-R", "--whitespace=nowarn", &include, &abs]).map_err(|e| {
-                    CommandError::usage(format!(
-                        "cannot recover the version of {OVERLAY_DIR}/{f} added by \"{}\": reversing {p} failed: {}",
-                        c.subject, e.message
-                    ))
-                    .with_hint("re-export the branch with `dsock export` so emscripten/ and the patches agree")
-                })?;
-            }
-            let staged = g.run(["ls-files", "-s", "--", f])?;
-            let entry = staged.split_whitespace().collect::<Vec<_>>();
-            let v = match entry.as_slice() {
-                [m, b, ..] => (m.to_string(), Some(b.to_string())),
-                _ => (mode, None),
-            };
-            out.insert(f.clone(), v);
+            owned.push((k, f, path));
         }
     }
+    let paths: Vec<std::path::PathBuf> = owned.iter().map(|(_, _, p)| p.clone()).collect();
+    let blobs = git.hash_files(&paths)?;
+    // Which files each patch names, read once per patch.
+    let mut touched = std::collections::BTreeMap::<&String, Option<Vec<String>>>::new();
+    for c in &series.commits {
+        for p in &c.patches {
+            let text = std::fs::read_to_string(Series::patch_path(repo_root, p)).ok();
+            touched.insert(p, text.as_deref().and_then(patch_paths));
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for ((k, f, path), blob) in owned.into_iter().zip(blobs) {
+        let c = &series.commits[k];
+        let mode = if is_exec(&path) { "100755" } else { "100644" }.to_string();
+        // A patch whose file list cannot be read here is reversed anyway (git decides).
+        let later: Vec<&String> = series.commits[k + 1..]
+            .iter()
+            .flat_map(|c| c.patches.iter())
+            .filter(|p| touched[p].as_ref().is_none_or(|names| names.contains(f)))
+            .collect();
+        if later.is_empty() {
+            out.insert(f.clone(), (mode, Some(blob)));
+            continue;
+        }
+        let index = TempIndex::new()?;
+        let g = git.with_index(index.path());
+        g.update_index_entries(&[(mode.clone(), blob, f.clone())])?;
+        for p in later.iter().rev() {
+            let abs = Series::patch_path(repo_root, p).to_string_lossy().into_owned();
+            let include = format!("--include={f}");
+            g.run(["apply", "--cached", "-R", "--whitespace=nowarn", &include, &abs]).map_err(|e| {
+                CommandError::usage(format!(
+                    "cannot recover the version of {OVERLAY_DIR}/{f} added by \"{}\": reversing {p} failed: {}",
+                    c.subject, e.message
+                ))
+                .with_hint("re-export the branch with `dsock export` so emscripten/ and the patches agree")
+            })?;
+        }
+        let staged = g.run(["ls-files", "-s", "--", f])?;
+        let entry = staged.split_whitespace().collect::<Vec<_>>();
+        let v = match entry.as_slice() {
+            [m, b, ..] => (m.to_string(), Some(b.to_string())),
+            _ => (mode, None),
+        };
+        out.insert(f.clone(), v);
+    }
     Ok(out)
+}
+
+/// The paths a `git format-patch`/`git diff` patch names (both sides of each
+/// `diff --git a/X b/Y` header), or `None` when a header is quoted or ambiguous (a path
+/// with special characters or " b/" in it), so the caller must not rely on the list.
+fn patch_paths(patch: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for line in patch.lines() {
+        let Some(rest) = line.strip_prefix("diff --git ") else { continue };
+        let rest = rest.strip_prefix("a/")?;
+        let (a, b) = match rest.matches(" b/").count() {
+            1 => rest.split_once(" b/")?,
+            _ => return None,
+        };
+        out.push(a.to_string());
+        out.push(b.to_string());
+    }
+    Some(out)
 }
 
 #[cfg(unix)]
@@ -481,3 +523,22 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
 }
 
 use std::io::Write as _;
+
+#[cfg(test)]
+mod tests {
+    use super::patch_paths;
+
+    #[test]
+    fn patch_paths_lists_both_sides_or_gives_up() {
+        let patch = "From 0000 Mon Sep 17 00:00:00 2001\nSubject: x\n\n---\n\
+            diff --git a/src/settings.js b/src/settings.js\nindex 1..2 100644\n--- a/src/settings.js\n+++ b/src/settings.js\n\
+            @@ -1 +1 @@\n-a\n+b\n\
+            diff --git a/old name.c b/new name.c\nsimilarity index 90%\n";
+        assert_eq!(patch_paths(patch).unwrap(), ["src/settings.js", "src/settings.js", "old name.c", "new name.c"]);
+        // Quoted paths (special characters) and ambiguous " b/" splits: the caller must
+        // not rely on the list.
+        assert_eq!(patch_paths("diff --git \"a/t\\tab\" \"b/t\\tab\"\n"), None);
+        assert_eq!(patch_paths("diff --git a/x b/y b/x b/y\n"), None);
+        assert_eq!(patch_paths("no headers at all\n").unwrap(), Vec::<String>::new());
+    }
+}

@@ -323,15 +323,30 @@ pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants,
 }
 
 /// Lines (1-based, in `tip`'s version) that `base..tip` adds to `path`.
-fn added_lines(git: &Git, base: &str, tip: &str, path: &str) -> CommandResult<BTreeSet<usize>> {
-    let diff = git.run(["diff-tree", "-p", "-U0", "--no-ext-diff", "--no-color", base, tip, "--", path])?;
-    let re = regex::Regex::new(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@").unwrap();
-    let mut out = BTreeSet::new();
+/// Line numbers (1-based, in `tip`) each of `paths` adds between `base` and `tip`, from one
+/// `git diff-tree -p -U0` over all of them.
+fn added_lines(git: &Git, base: &str, tip: &str, paths: &[String]) -> CommandResult<BTreeMap<String, BTreeSet<usize>>> {
+    let mut out: BTreeMap<String, BTreeSet<usize>> = paths.iter().map(|p| (p.clone(), BTreeSet::new())).collect();
+    if paths.is_empty() {
+        return Ok(out);
+    }
+    let mut args: Vec<String> =
+        ["diff-tree", "-r", "-p", "-U0", "--no-renames", "--no-ext-diff", "--no-color", base, tip, "--"].map(String::from).into();
+    args.extend(paths.iter().cloned());
+    let diff = git.run(&args)?;
+    let hunk = regex::Regex::new(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@").unwrap();
+    let mut current: Option<&mut BTreeSet<usize>> = None;
     for line in diff.lines() {
-        if let Some(c) = re.captures(line) {
+        if let Some(file) = line.strip_prefix("+++ b/") {
+            current = out.get_mut(file);
+        } else if line.starts_with("diff --git ") {
+            current = None;
+        } else if let Some(c) = hunk.captures(line) {
             let start: usize = c[1].parse().unwrap_or(0);
             let n: usize = c.get(2).map_or(1, |m| m.as_str().parse().unwrap_or(0));
-            out.extend(start..start + n);
+            if let Some(set) = current.as_deref_mut() {
+                set.extend(start..start + n);
+            }
         }
     }
     Ok(out)
@@ -399,12 +414,14 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
             continue;
         }
         lint_targets.push(path.clone());
-        if ext(path) != "js" {
-            continue;
-        }
-        let Some(bytes) = git.read_blob(&tip, path)? else { continue };
+    }
+    let js: Vec<String> = lint_targets.iter().filter(|p| ext(p) == "js").cloned().collect();
+    let blobs = git.read_blobs(&tip, &js)?;
+    let mut added = added_lines(git, &base, &tip, &js)?;
+    for (path, bytes) in js.iter().zip(blobs) {
+        let Some(bytes) = bytes else { continue };
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let lines = added_lines(git, &base, &tip, path)?;
+        let lines = added.remove(path).unwrap_or_default();
         let lo = LintOptions { constants: constants.clone(), only_lines: Some(lines) };
         let mut found = dsock_lint::lint_file(path, &text, &lo);
         for d in &mut found {

@@ -22,7 +22,7 @@ use crate::config;
 use crate::context::CommandContext;
 use crate::error::{CommandError, CommandResult};
 use crate::exit::ExitStatus;
-use crate::git::{Git, Ident, TempIndex};
+use crate::git::{Git, Ident};
 use crate::series::{
     compose_message, parse_message, Series, SeriesCommit, Upstream, OVERLAY_DIR, PATCHES_DIR,
     SERIES_DIR, UPSTREAM_URL,
@@ -180,17 +180,24 @@ pub fn plan(
         // Split the commit's changes: files new to the base are overlay files of this commit.
         let mut owned = Vec::new();
         let mut other_changes = false;
-        for (status, path) in git.diff_name_status(parent, sha)? {
-            let new_to_base = status == 'A' && git.path_mode(base, &path)?.is_none();
+        let changes = git.diff_name_status(parent, sha)?;
+        let added: Vec<String> = changes.iter().filter(|(s, _)| *s == 'A').map(|(_, p)| p.clone()).collect();
+        let in_base = git.path_modes(base, &added)?;
+        for (status, path) in changes {
+            let new_to_base = status == 'A' && !in_base.contains_key(&path);
             if new_to_base && !all_overlay.contains_key(&path) {
                 owned.push(path);
             } else {
                 other_changes = true;
             }
         }
+        let tip_modes = git.path_modes(tip, &owned)?;
+        let regular: Vec<String> =
+            owned.iter().filter(|p| matches!(tip_modes.get(*p).map(String::as_str), Some("100644" | "100755"))).cloned().collect();
+        let mut contents: BTreeMap<String, Option<Vec<u8>>> = regular.iter().cloned().zip(git.read_blobs(tip, &regular)?).collect();
         for path in &owned {
-            let mode = git.path_mode(tip, path)?;
-            let bytes = match (mode.as_deref(), git.read_blob(tip, path)?) {
+            let mode = tip_modes.get(path).cloned();
+            let bytes = match (mode.as_deref(), contents.remove(path).flatten()) {
                 (Some("100644" | "100755"), Some(b)) => b,
                 (Some(m), _) => {
                     return Err(CommandError::usage(format!(
@@ -216,7 +223,7 @@ pub fn plan(
 
         let mut patches = Vec::new();
         if other_changes {
-            let tree = if owned.is_empty() { info.tree.clone() } else { tree_without(git, sha, &owned)? };
+            let tree = if owned.is_empty() { info.tree.clone() } else { git.tree_without(sha, &owned)? };
             let ident = Ident::parse(&info.author, &date)?;
             let normalized = git.commit_tree(&tree, &[parent], &compose_message(&subject, &body, &id), &ident)?;
             let patch = git.format_patch(&normalized)?;
@@ -271,17 +278,6 @@ pub fn fresh_change_id(git: &Git, author: &str, subject: &str, n: usize) -> Comm
     let out = git.run_bytes(["hash-object", "--stdin"], Some(seed.as_bytes()))?;
     let hex = String::from_utf8_lossy(&out).trim().to_string();
     Ok(format!("I{}", &hex[..40.min(hex.len())]))
-}
-
-/// Tree of `commit` with `paths` removed (built in a private index).
-fn tree_without(git: &Git, commit: &str, paths: &[String]) -> CommandResult<String> {
-    let index = TempIndex::new()?;
-    let g = git.with_index(index.path());
-    g.run(["read-tree", commit])?;
-    let mut args = vec!["update-index".to_string(), "--force-remove".into(), "--".into()];
-    args.extend(paths.iter().cloned());
-    g.run(&args)?;
-    g.run(["write-tree"])
 }
 
 /// File-name slug of a subject, as `format-patch` would make it: runs of characters other

@@ -505,6 +505,12 @@ fn upstream_linters(checkout: &Path, git: &Git, tip: &str, files: &[String], rep
         c
     }) {
         Err(_) => report.skipped.push("SKIPPED: ruff: not installed (`pip install ruff`)".into()),
+        // Without upstream's config ruff would fall back to whatever config it finds
+        // above the directory (or its defaults) and report rules upstream does not use.
+        Ok(_) if !py.is_empty() && !checkout.join("pyproject.toml").is_file() => report.skipped.push(format!(
+            "SKIPPED: ruff: {} has no pyproject.toml in its work tree (upstream's ruff config); check out main there",
+            checkout.display()
+        )),
         Ok(_) => {
             for f in &py {
                 let Ok(Some(bytes)) = git.read_blob(tip, f) else { continue };

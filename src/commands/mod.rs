@@ -1,6 +1,6 @@
 //! One module per subcommand, each with the same shape:
 //!
-//! ```ignore
+//! ```text
 //! #[derive(Debug, clap::Args)]
 //! pub struct Args { ... }
 //! pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult;

@@ -214,3 +214,38 @@ fn explain_prints_the_rule_doc_and_rejects_unknown_codes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("hint: list the rules with `dsock explain --list`"));
 }
+
+/// Upstream's ruff runs with upstream's config only: without a `pyproject.toml` in the
+/// checkout's work tree it is skipped loudly (ruff would otherwise pick up some other
+/// config or its defaults); with one, its findings are reported as `ruff:CODE`.
+#[test]
+fn ruff_runs_with_the_checkouts_config_or_says_why_not() {
+    if Command::new("ruff").arg("--version").output().map(|o| !o.status.success()).unwrap_or(true) {
+        eprintln!("SKIPPED: ruff_runs_with_the_checkouts_config_or_says_why_not: ruff is not installed (`pip install ruff`)");
+        return;
+    }
+    let fx = fixture();
+    let git = Git::open(&fx.ems).unwrap();
+    let tip = git.rev_parse_commit("HEAD").unwrap();
+    let base = git.run(["rev-list", "--max-parents=0", "HEAD"]).unwrap();
+    git.run(["reset", "-q", "--hard", &base]).unwrap();
+    let c3 = commit_files(&git, Some(&base), &[("tools/helper.py", "import os\n\nprint('hi')\n")], "scratch 3");
+    git.run(["reset", "-q", "--hard", &tip]).unwrap();
+    // A series whose only commit patches a Python file.
+    std::fs::write(fx.repo.join("patch-series/patches/0001-syscall.patch"), git.format_patch(&c3).unwrap()).unwrap();
+    let series = std::fs::read_to_string(fx.repo.join("patch-series/series.toml")).unwrap();
+    let first = series.split("\n[[commit]]").take(2).collect::<Vec<_>>().join("\n[[commit]]");
+    std::fs::write(fx.repo.join("patch-series/series.toml"), format!("{first}\n")).unwrap();
+    let run = || {
+        let out = dsock(&fx.repo, Some(&fx.ems), &["check", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+        (codes(&out), v["skipped"].to_string(), v["ran"].to_string())
+    };
+    let (codes_without, skipped, _) = run();
+    assert!(!codes_without.iter().any(|c| c.starts_with("ruff:")), "{codes_without:?}");
+    assert!(skipped.contains("SKIPPED: ruff:") && skipped.contains("no pyproject.toml"), "{skipped}");
+    std::fs::write(fx.ems.join("pyproject.toml"), "[tool.ruff.lint]\nselect = [\"F401\"]\n").unwrap();
+    let (codes_with, skipped, ran) = run();
+    assert!(codes_with.contains(&"ruff:F401".to_string()), "{codes_with:?} {skipped}");
+    assert!(ran.contains("ruff: 1 file(s)"), "{ran}");
+}

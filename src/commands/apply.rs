@@ -107,11 +107,18 @@ pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Resu
         ))
         .with_hint(format!("fetch it: `git -C {} fetch origin {}`", git.dir().display(), series.upstream.branch))
     })?;
-    let date = git.committer_date(&base)?;
-    let versions = overlay_versions(git, series, repo_root)?;
     let index = TempIndex::new()?;
     let g = git.with_index(index.path());
-    g.run(["read-tree", &base])?;
+    // Reading the base into the index is the slowest single step; the overlay versions
+    // (small private indexes of their own) are computed meanwhile.
+    let (read, versions, date) = std::thread::scope(|scope| {
+        let read = scope.spawn(|| g.run(["read-tree", &base]));
+        let versions = overlay_versions(git, series, repo_root);
+        let date = git.committer_date(&base);
+        (read.join().expect("read-tree thread panicked"), versions, date)
+    });
+    let (versions, date) = (versions?, date?);
+    read?;
     let mut parent = base;
     let mut built = Vec::new();
     for (i, c) in series.commits.iter().enumerate() {

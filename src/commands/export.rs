@@ -150,6 +150,7 @@ pub fn plan(
     let mut used_ids = BTreeSet::new();
     let mut seeds = BTreeMap::<String, usize>::new();
     let mut all_overlay = BTreeMap::<String, String>::new();
+    let mut patch_jobs: Vec<PatchJob> = Vec::new();
 
     for (index, sha) in shas.iter().enumerate() {
         let info = git.commit_info(sha)?;
@@ -223,16 +224,24 @@ pub fn plan(
 
         let mut patches = Vec::new();
         if other_changes {
-            let tree = if owned.is_empty() { info.tree.clone() } else { git.tree_without(sha, &owned)? };
-            let ident = Ident::parse(&info.author, &date)?;
-            let normalized = git.commit_tree(&tree, &[parent], &compose_message(&subject, &body, &id), &ident)?;
-            let patch = git.format_patch(&normalized)?;
             let rel = format!("{PATCHES_DIR}/{:04}-{}.patch", index + 1, slug(&subject));
-            files.insert(Path::new(SERIES_DIR).join(&rel), PlannedFile { bytes: patch, executable: false });
+            patch_jobs.push(PatchJob {
+                rel: rel.clone(),
+                commit: sha.clone(),
+                parent: parent.clone(),
+                tree: info.tree.clone(),
+                drop: owned.clone(),
+                message: compose_message(&subject, &body, &id),
+                ident: Ident::parse(&info.author, &date)?,
+            });
             patches.push(rel);
         }
         owned.sort();
         commits.push(SeriesCommit { id, subject, author: info.author.clone(), body, patches, overlay: owned });
+    }
+
+    for (rel, patch) in write_patches(git, patch_jobs)? {
+        files.insert(Path::new(SERIES_DIR).join(&rel), PlannedFile { bytes: patch, executable: false });
     }
 
     let upstream = Upstream { url: upstream.url.clone(), branch: upstream.branch.clone(), base: git.rev_parse_commit(base)? };
@@ -269,6 +278,50 @@ pub fn plan(
         .filter(|p| !files.contains_key(p) && repo_root.join(p).exists())
         .collect();
     Ok(ExportPlan { series, files, stale })
+}
+
+/// One patch of the export: `commit` without its overlay files (`drop`), re-committed on
+/// `parent` with the normalized `message`, then formatted.
+struct PatchJob {
+    /// Path under `patch-series/`.
+    rel: String,
+    commit: String,
+    parent: String,
+    tree: String,
+    drop: Vec<String>,
+    message: String,
+    ident: Ident,
+}
+
+/// Run the patch jobs, on up to `available_parallelism` threads: each is a few git
+/// processes that do not depend on the others. Returns `(rel, patch bytes)` in job order.
+fn write_patches(git: &Git, jobs: Vec<PatchJob>) -> CommandResult<Vec<(String, Vec<u8>)>> {
+    let run = |job: &PatchJob| -> CommandResult<Vec<u8>> {
+        let tree = if job.drop.is_empty() { job.tree.clone() } else { git.tree_without(&job.commit, &job.drop)? };
+        let normalized = git.commit_tree(&tree, &[&job.parent], &job.message, &job.ident)?;
+        git.format_patch(&normalized)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, CommandResult<Vec<u8>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        done.push((i, run(job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("export worker panicked")).collect()
+    });
+    results.sort_by_key(|(i, _)| *i); // the first failing job in series order is reported
+    let patches = results.into_iter().map(|(_, r)| r).collect::<CommandResult<Vec<_>>>()?;
+    Ok(jobs.into_iter().map(|job| job.rel).zip(patches).collect())
 }
 
 /// A deterministic fresh id for a commit that has no `Change-Id` trailer yet:

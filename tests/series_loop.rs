@@ -307,6 +307,67 @@ fn rebase_conflict_leaves_resumable_am_session() {
     assert!(r.stdout.contains("applies to main: yes"), "{}", r.stdout);
 }
 
+/// Resolve every conflict region by keeping both sides (new base first).
+fn resolve_keeping_both(sb: &Sandbox, path: &str) {
+    let text = sb.read(path);
+    let resolved = regex::Regex::new(r"(?s)<<<<<<< [^\n]*\n(.*?)=======\n(.*?)>>>>>>> [^\n]*\n")
+        .unwrap()
+        .replace_all(&text, "$1$2")
+        .into_owned();
+    assert_ne!(resolved, text, "no conflict markers in {path}");
+    sb.write(path, &resolved);
+}
+
+#[test]
+fn rebase_continue_refuses_unresolved_then_finishes_the_export() {
+    let sb = Sandbox::exported();
+    let r = sb.dsock(&["rebase", "--continue"]);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(r.stderr.contains("no stopped `dsock rebase`") && r.stderr.contains("hint:"), "{}", r.stderr);
+    conflicting_upstream(&sb);
+    assert_eq!(sb.dsock(&["rebase"]).code, 3);
+    let series_before = sb.read("ds/patch-series/series.toml");
+    // Not resolved yet: refused, nothing moves.
+    let r = sb.dsock(&["rebase", "--continue"]);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(r.stderr.contains("unresolved conflicts: src/lib/libsockfs.js"), "{}", r.stderr);
+    assert!(sb.path("up/.git/rebase-apply/applying").exists(), "the am session was lost");
+    assert_eq!(sb.read("ds/patch-series/series.toml"), series_before);
+    resolve_keeping_both(&sb, "up/src/lib/libsockfs.js");
+    sb.git("up", &["add", "src/lib/libsockfs.js"]);
+    let r = sb.dsock(&["rebase", "--continue"]);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(r.stdout.contains("branch direct-sockets rebased onto"), "{}", r.stdout);
+    assert!(!sb.path("up/.git/rebase-apply").exists() && !sb.path("up/.git/dsock-rebase").exists());
+    let main = sb.rev("up", "main").unwrap();
+    let series = sb.read("ds/patch-series/series.toml");
+    assert!(series.contains(&main), "base not updated");
+    assert_eq!(series.matches("[[commit]]").count(), 3);
+    let r = sb.dsock(&["export", "--check"]);
+    assert_eq!(r.code, 0, "{}", r.both());
+    let r = sb.dsock(&["status"]);
+    assert!(r.stdout.contains("applies to main: yes"), "{}", r.stdout);
+}
+
+#[test]
+fn rebase_abort_puts_the_branch_back_and_keeps_the_series() {
+    let sb = Sandbox::exported();
+    assert_eq!(sb.dsock(&["apply"]).code, 0);
+    let tip = sb.rev("up", "direct-sockets").unwrap();
+    conflicting_upstream(&sb);
+    let before = sb.tree_bytes("ds");
+    assert_eq!(sb.dsock(&["rebase"]).code, 3);
+    let r = sb.dsock(&["rebase", "--abort"]);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(r.stdout.contains("rebase aborted"), "{}", r.stdout);
+    assert_eq!(sb.rev("up", "direct-sockets").unwrap(), tip, "branch not restored");
+    assert!(!sb.path("up/.git/rebase-apply").exists(), "am session left behind");
+    assert_eq!(sb.git("up", &["status", "--porcelain"]), "");
+    assert_eq!(sb.tree_bytes("ds"), before, "abort changed the series");
+    // And a new rebase can start.
+    assert_eq!(sb.dsock(&["rebase", "--dry-run"]).code, 3);
+}
+
 #[test]
 fn rebase_conflict_json_names_the_next_commands() {
     let sb = Sandbox::exported();

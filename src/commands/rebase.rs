@@ -50,6 +50,15 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Resume a rebase that stopped at a conflict: after resolving and `git add`, run
+    /// `git am --continue` for you and, once every patch is in, re-export the series
+    /// with the new base.
+    #[arg(long = "continue", conflicts_with_all = ["onto", "dry_run", "abort"])]
+    pub continue_: bool,
+    /// Give up a rebase that stopped at a conflict: `git am --abort`, then put the branch
+    /// back where it was before `dsock rebase` (its backup ref). The series is untouched.
+    #[arg(long, conflicts_with_all = ["onto", "dry_run"])]
+    pub abort: bool,
 }
 
 /// One conflicting region of a merged file.
@@ -311,6 +320,9 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let series = Series::load(&root)?;
     let checkout = config::resolve_checkout(&ctx.global)?;
     let git = checkout.git.clone();
+    if args.continue_ || args.abort {
+        return resume(ctx, &checkout, &root, args);
+    }
     let (onto_name, onto) = match &args.onto {
         Some(r) => (r.clone(), git.rev_parse_commit(r)?),
         None => default_onto(&git, &series.upstream.branch)?,
@@ -435,6 +447,114 @@ impl StoppedRebase {
     }
 }
 
+/// The commands that finish (or abandon) a rebase stopped in `git am` in `wt_path`.
+/// The plain-git route is spelled out too: `dsock rebase --continue` only saves typing.
+fn resume_commands(wt_path: &Path, conflicted: &[String], root: &Path, checkout: &Path, branch: &str, onto: &str) -> Vec<String> {
+    let dsock = format!("dsock --repo {} --emscripten {}", root.display(), checkout.display());
+    vec![
+        format!("cd {}", wt_path.display()),
+        format!("# resolve the conflict markers in: {}", conflicted.join(" ")),
+        format!("git add {}", conflicted.join(" ")),
+        format!("{dsock} rebase --continue --branch {branch}      # = git am --continue, then the export below"),
+        format!("#   or by hand: git am --continue (repeat for each later stop), then {dsock} export --branch {branch} --base {onto}"),
+        format!("#   to give up: {dsock} rebase --abort --branch {branch}"),
+    ]
+}
+
+/// `--continue` / `--abort` of a rebase that stopped in `git am`.
+///
+/// Errors (Usage) when no stopped rebase of `--branch` is recorded; (Environment) when
+/// `--continue` finds unresolved files (hint: resolve and `git add`).
+fn resume(ctx: &mut CommandContext, checkout: &config::Checkout, root: &Path, args: &Args) -> CommandResult {
+    let git = &checkout.git;
+    let wt_path = match git.worktree_of_branch(&args.branch)? {
+        Some(p) => p,
+        None => std::path::PathBuf::from(git.run(["rev-parse", "--show-toplevel"])?),
+    };
+    let wg = Git::open(&wt_path)?;
+    let dir = wg.git_dir()?.join("dsock-rebase");
+    let state: StoppedRebase = match std::fs::read_to_string(dir.join(STATE_FILE)).ok().and_then(|t| toml::from_str(&t).ok()) {
+        Some(st) => st,
+        None => {
+            return Err(CommandError::usage(format!(
+                "no stopped `dsock rebase` of branch {} in {}",
+                args.branch,
+                wt_path.display()
+            ))
+            .with_hint("start one with `dsock rebase` (`dsock status` shows where the series stands)"))
+        }
+    };
+    let in_am = wg.operation_in_progress()? == Some("am");
+    if args.abort {
+        if in_am {
+            wg.run(["am", "--abort"])?;
+        }
+        let backup = apply::backup_ref(&state.branch);
+        let restored = match git.try_rev_parse(&format!("{backup}^{{commit}}")) {
+            Some(old) => {
+                wg.run(["reset", "--quiet", "--keep", &old])?;
+                Some(old)
+            }
+            None => None,
+        };
+        std::fs::remove_dir_all(&dir)?;
+        match restored {
+            Some(old) => writeln!(ctx.out, "rebase aborted: branch {} is back at {old:.12} (from {backup}); the series is unchanged", state.branch)?,
+            None => writeln!(ctx.out, "rebase aborted: `git am` session ended; no backup ref to restore, branch {} left as is", state.branch)?,
+        }
+        return Ok(ExitStatus::Success);
+    }
+    if in_am {
+        let unmerged = wg.run(["diff", "--name-only", "--diff-filter=U"])?;
+        if !unmerged.is_empty() {
+            let files: Vec<&str> = unmerged.lines().collect();
+            return Err(CommandError::environment(format!(
+                "{} still has unresolved conflicts: {}",
+                wt_path.display(),
+                files.join(" ")
+            ))
+            .with_hint(format!("edit them, `git -C {} add {}`, then `dsock rebase --continue` again", wt_path.display(), files.join(" "))));
+        }
+        let mut am = wg.clone();
+        if wg.output(["var", "GIT_COMMITTER_IDENT"]).map(|o| !o.status.success()).unwrap_or(true) {
+            // No identity configured: keep committing as the session did so far.
+            let who = wg.run(["log", "-1", "--format=%cn%x00%ce", "HEAD"])?;
+            if let Some((name, email)) = who.split_once('\0') {
+                am = am.with_env("GIT_COMMITTER_NAME", name).with_env("GIT_COMMITTER_EMAIL", email);
+            }
+        }
+        let out = am.output(["am", "--continue"])?;
+        if !out.status.success() {
+            if wg.operation_in_progress()? != Some("am") {
+                return Err(wg.failure(&["am".into(), "--continue".into()], &out));
+            }
+            // The next patch stopped too: same way out as before.
+            let conflicted: Vec<String> = wg.run(["diff", "--name-only", "--diff-filter=U"])?.lines().map(str::to_string).collect();
+            let next = resume_commands(&wt_path, &conflicted, root, &checkout.path, &state.branch, &state.onto);
+            let st = StoppedRebase { next: next.clone(), ..state };
+            std::fs::write(dir.join(STATE_FILE), toml::to_string_pretty(&st).expect("state serializes"))?;
+            writeln!(ctx.out, "{}", String::from_utf8_lossy(&out.stdout).trim_end())?;
+            writeln!(ctx.out, "stopped again: conflicted: {}", conflicted.join(" "))?;
+            writeln!(ctx.out, "next:")?;
+            for n in &next {
+                writeln!(ctx.out, "  {n}")?;
+            }
+            return Ok(ExitStatus::Conflict);
+        }
+    }
+    let changed = export_quietly(ctx, git, root, &state.branch, &state.onto)?;
+    std::fs::remove_dir_all(&dir)?;
+    writeln!(
+        ctx.out,
+        "branch {} rebased onto {:.12}; series re-exported ({} file(s) changed in {})",
+        state.branch,
+        state.onto,
+        changed.len(),
+        root.display()
+    )?;
+    Ok(ExitStatus::Success)
+}
+
 /// Re-export `branch` with base `onto`, without printing the per-file lines.
 fn export_quietly(ctx: &mut CommandContext, git: &Git, root: &Path, branch: &str, onto: &str) -> CommandResult<Vec<String>> {
     let mut sink: Box<dyn std::io::Write> = Box::new(std::io::sink());
@@ -534,14 +654,7 @@ fn stop_in_am(
         return Ok(RebaseResult::ResolvedByAm { changed_files });
     }
     let files = first.outcome.conflicted_paths();
-    let mut next = vec![
-        format!("cd {}", wt_path.display()),
-        format!("# resolve the conflict markers in: {}", files.join(" ")),
-        format!("git add {}", files.join(" ")),
-        "git am --continue      # repeat for each later stop; `git am --abort` gives up".to_string(),
-        format!("cd {}", root.display()),
-        format!("dsock --emscripten {} export --branch {} --base {onto}", checkout.path.display(), args.branch),
-    ];
+    let mut next = resume_commands(&wt_path, &files, root, &checkout.path, &args.branch, onto);
     if let Some(b) = was_on.filter(|b| b != &args.branch) {
         next.push(format!("git -C {} checkout {b}      # back to the branch you were on", wt_path.display()));
     }

@@ -258,15 +258,14 @@ var DirectSockFSLibrary = {
     // Every write() settles only after an IPC round trip to the browser's
     // network service. TCP keeps one write in flight, waiting on writer.ready
     // before it, and coalesces queued chunks up to WRITE_CHUNK bytes so that
-    // large sends need few round trips. A datagram cannot be coalesced, so one
-    // write at a time would cap a UDP socket at one datagram per round trip
-    // (a few thousand per second, well below what the program and the peer
-    // manage); UDP keeps up to UDP_WRITES_IN_FLIGHT writes outstanding
-    // instead and lets the stream start each as the previous one completes.
-    // Those writes do not wait on writer.ready: in Chromium 156 that
-    // serialised them again. The bound is modest because with hundreds of
-    // writes in flight Chromium 156 dropped about 1% of datagrams on loopback
-    // (none with 64).
+    // large sends need few round trips. A datagram cannot be coalesced, so UDP
+    // queues up to UDP_WRITES_IN_FLIGHT writes on the stream instead. The
+    // stream still hands the browser one write at a time, so the round trip
+    // per datagram remains the limit, but it starts the next write as soon as
+    // the previous one settles rather than after a turn through this pump.
+    // They do not wait on writer.ready: in Chromium 156 that serialised them
+    // again. The bound is modest because with hundreds of writes in flight
+    // Chromium 156 dropped about 1% of datagrams on loopback (none with 64).
     //
     // Known browser bug: Chromium 156 can drop whole TCP writes that follow
     // each other closely, even though each write() resolved and the next one

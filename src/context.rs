@@ -15,7 +15,15 @@ pub struct CommandContext {
 }
 
 impl CommandContext {
-    pub fn new(global: GlobalArgs) -> Self {
+    /// `--repo` and `--emscripten` are made absolute here, once: commands run git in the
+    /// checkout and hand it paths inside the dsock repo, so a relative path (`--repo .`)
+    /// would otherwise be resolved against the wrong directory.
+    pub fn new(mut global: GlobalArgs) -> Self {
+        for path in [&mut global.repo, &mut global.emscripten].into_iter().flatten() {
+            if let Ok(abs) = std::path::absolute(&*path) {
+                *path = abs;
+            }
+        }
         Self {
             global,
             out: Box::new(std::io::stdout()),

@@ -249,3 +249,22 @@ fn ruff_runs_with_the_checkouts_config_or_says_why_not() {
     assert!(codes_with.contains(&"ruff:F401".to_string()), "{codes_with:?} {skipped}");
     assert!(ran.contains("ruff: 1 file(s)"), "{ran}");
 }
+
+/// `--repo .` and a relative `--emscripten`: git runs in the checkout, so paths into the
+/// dsock repo must not stay relative (they did: DS101 "can't open patch").
+#[test]
+fn relative_repo_and_checkout_paths_work() {
+    let fx = fixture();
+    let absolute = dsock(&fx.repo, Some(&fx.ems), &["check", "--format", "json", "--no-upstream-linters"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_dsock"))
+        .current_dir(&fx.repo)
+        .args(["--repo", ".", "--emscripten", "../emscripten", "check", "--format", "json", "--no-upstream-linters"])
+        .env_remove("DSOCK_EMSCRIPTEN")
+        .env_remove("DSOCK_REPO")
+        .env_remove("EM_CONFIG")
+        .env("XDG_CONFIG_HOME", fx.repo.join(".config"))
+        .output()
+        .unwrap();
+    assert!(!codes(&out).contains(&"DS101".to_string()), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(codes(&out), codes(&absolute));
+}

@@ -286,8 +286,7 @@ fn run_step(peer: &Path, step: &Step, udp: u16, tcp: u16) -> Result<Value, Strin
                 .replace("{tcp}", &tcp.to_string())
         })
         .collect();
-    let child = Command::new(peer)
-        .args(&args)
+    let child = die_with_parent(Command::new(peer).args(&args))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -333,9 +332,30 @@ fn wait_bounded(mut child: Child, limit: Duration) -> Result<std::process::Outpu
     }
 }
 
+/// Ask the kernel to SIGTERM the child when dsock exits (Linux `PR_SET_PDEATHSIG`), so a
+/// killed `dsock bench` does not leave servers and generators running until their own
+/// `--max-seconds` bound (still there for other platforms and as a backstop). They also
+/// inherit an outer `flock` on the browser lock, which they would otherwise keep holding.
+/// Only spawn from the main thread: the signal follows the spawning thread's exit.
+fn die_with_parent(cmd: &mut Command) -> &mut Command {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    cmd
+}
+
 fn start_server(l: &Launch) -> Result<Server, String> {
-    let mut child = Command::new(&l.program)
-        .args(&l.args)
+    let mut child = die_with_parent(Command::new(&l.program).args(&l.args))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -675,6 +695,30 @@ pub fn rfc3339(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// The kernel ends the child when the thread that spawned it exits (here a short-lived
+    /// thread stands in for a killed dsock): `sleep 30` dies by SIGTERM within seconds.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn children_die_with_their_parent() {
+        use std::os::unix::process::ExitStatusExt;
+        let mut child = std::thread::spawn(|| die_with_parent(Command::new("sleep").arg("30")).spawn().unwrap())
+            .join()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break st;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("child outlived its parent thread by 10 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    }
+
     use super::*;
 
     #[test]

@@ -336,16 +336,7 @@ impl Git {
 
     /// Mode (`100644`, `100755`, `120000`, `040000`…) of `path` in tree-ish `rev`, or `None`.
     pub fn path_mode(&self, rev: &str, path: &str) -> CommandResult<Option<String>> {
-        let out = self.run_bytes(["ls-tree", "-z", "--full-tree", rev, "--", path], None)?;
-        let text = String::from_utf8_lossy(&out);
-        for entry in text.split('\0').filter(|e| !e.is_empty()) {
-            if let Some((meta, p)) = entry.split_once('\t') {
-                if p == path {
-                    return Ok(meta.split(' ').next().map(str::to_string));
-                }
-            }
-        }
-        Ok(None)
+        Ok(self.path_modes(rev, &[path.to_string()])?.remove(path))
     }
 
     /// Modes of several file paths of tree-ish `rev` in one `git ls-tree` process: only

@@ -442,7 +442,13 @@ impl StoppedRebase {
         if !dir.join("rebase-apply").exists() {
             return None;
         }
-        let text = std::fs::read_to_string(dir.join("dsock-rebase").join(STATE_FILE)).ok()?;
+        StoppedRebase::read(&dir.join("dsock-rebase"))
+    }
+
+    /// The state file in `state_dir` (`<git dir>/dsock-rebase`), whether or not `git am`
+    /// is still running (`--continue` after a hand-run `git am --continue`).
+    fn read(state_dir: &Path) -> Option<StoppedRebase> {
+        let text = std::fs::read_to_string(state_dir.join(STATE_FILE)).ok()?;
         toml::from_str(&text).ok()
     }
 }
@@ -473,7 +479,7 @@ fn resume(ctx: &mut CommandContext, checkout: &config::Checkout, root: &Path, ar
     };
     let wg = Git::open(&wt_path)?;
     let dir = wg.git_dir()?.join("dsock-rebase");
-    let state: StoppedRebase = match std::fs::read_to_string(dir.join(STATE_FILE)).ok().and_then(|t| toml::from_str(&t).ok()) {
+    let state = match StoppedRebase::read(&dir) {
         Some(st) => st,
         None => {
             return Err(CommandError::usage(format!(

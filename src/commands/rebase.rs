@@ -521,14 +521,11 @@ fn resume(ctx: &mut CommandContext, checkout: &config::Checkout, root: &Path, ar
             ))
             .with_hint(format!("edit them, `git -C {} add {}`, then `dsock rebase --continue` again", wt_path.display(), files.join(" "))));
         }
-        let mut am = wg.clone();
-        if wg.output(["var", "GIT_COMMITTER_IDENT"]).map(|o| !o.status.success()).unwrap_or(true) {
-            // No identity configured: keep committing as the session did so far.
+        // Keep committing as the session did so far.
+        let am = with_committer(&wg, || {
             let who = wg.run(["log", "-1", "--format=%cn%x00%ce", "HEAD"])?;
-            if let Some((name, email)) = who.split_once('\0') {
-                am = am.with_env("GIT_COMMITTER_NAME", name).with_env("GIT_COMMITTER_EMAIL", email);
-            }
-        }
+            Ok(who.split_once('\0').map(|(n, e)| (n.to_string(), e.to_string())))
+        })?;
         let out = am.output(["am", "--continue"])?;
         if !out.status.success() {
             if wg.operation_in_progress()? != Some("am") {
@@ -603,6 +600,19 @@ fn refuse_dirty(git: &Git) -> CommandResult<()> {
     Ok(())
 }
 
+/// `wg` itself when git has a committer identity; otherwise a copy whose commands commit
+/// as `fallback()`'s `(name, email)` (when it gives one), so `git am` does not stop for
+/// want of an identity on a machine that never configured one.
+fn with_committer(wg: &Git, fallback: impl FnOnce() -> CommandResult<Option<(String, String)>>) -> CommandResult<Git> {
+    if wg.output(["var", "GIT_COMMITTER_IDENT"]).is_ok_and(|o| o.status.success()) {
+        return Ok(wg.clone());
+    }
+    Ok(match fallback()? {
+        Some((name, email)) => wg.with_env("GIT_COMMITTER_NAME", name).with_env("GIT_COMMITTER_EMAIL", email),
+        None => wg.clone(),
+    })
+}
+
 /// Leave the checkout in a `git am -3` session on the branch at the first conflict.
 fn stop_in_am(
     ctx: &mut CommandContext,
@@ -644,13 +654,11 @@ fn stop_in_am(
         std::fs::write(&path, git.format_patch(&c.old_sha)?)?;
         patches.push(path.to_string_lossy().into_owned());
     }
-    let mut am = wg.clone();
-    if wg.output(["var", "GIT_COMMITTER_IDENT"]).map(|o| !o.status.success()).unwrap_or(true) {
-        // No committer identity configured: commit as the series author rather than fail.
-        let info = git.commit_info(&first.old_sha)?;
-        let ident = Ident::parse(&info.author, "")?;
-        am = am.with_env("GIT_COMMITTER_NAME", &ident.name).with_env("GIT_COMMITTER_EMAIL", &ident.email);
-    }
+    // Commit as the series author rather than fail.
+    let am = with_committer(&wg, || {
+        let ident = Ident::parse(&git.commit_info(&first.old_sha)?.author, "")?;
+        Ok(Some((ident.name, ident.email)))
+    })?;
     let mut am_args = vec!["am".to_string(), "-3".into(), "--quiet".into()];
     am_args.extend(patches.iter().cloned());
     let out = am.output(&am_args)?;
@@ -679,6 +687,33 @@ use std::io::Write as _;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without a configured identity the fallback is used; with one, it is not even asked.
+    #[test]
+    fn with_committer_falls_back_only_without_an_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(std::process::Command::new("git").args(["init", "-q"]).arg(dir.path()).status().unwrap().success());
+        // A machine with no identity: private HOME, no system config, and git told not to
+        // guess one from the host name.
+        let bare = Git::open(dir.path())
+            .unwrap()
+            .with_env("HOME", dir.path())
+            .with_env("XDG_CONFIG_HOME", dir.path())
+            .with_env("GIT_CONFIG_NOSYSTEM", "1")
+            .with_env("GIT_CONFIG_COUNT", "1")
+            .with_env("GIT_CONFIG_KEY_0", "user.useConfigOnly")
+            .with_env("GIT_CONFIG_VALUE_0", "true");
+        if std::env::var_os("GIT_COMMITTER_NAME").is_some() || std::env::var_os("GIT_COMMITTER_EMAIL").is_some() {
+            eprintln!("SKIPPED: with_committer_falls_back_only_without_an_identity: GIT_COMMITTER_* is set in the environment");
+            return;
+        }
+        assert!(!bare.output(["var", "GIT_COMMITTER_IDENT"]).unwrap().status.success(), "identity still configured");
+        let am = with_committer(&bare, || Ok(Some(("Series Author".into(), "author@example.com".into())))).unwrap();
+        assert!(am.run(["var", "GIT_COMMITTER_IDENT"]).unwrap().starts_with("Series Author <author@example.com>"));
+        let configured = bare.with_env("GIT_COMMITTER_NAME", "Me").with_env("GIT_COMMITTER_EMAIL", "me@example.com");
+        let am = with_committer(&configured, || panic!("fallback asked although an identity is configured")).unwrap();
+        assert!(am.run(["var", "GIT_COMMITTER_IDENT"]).unwrap().starts_with("Me <me@example.com>"));
+    }
 
     #[test]
     fn finds_conflict_regions_with_start_lines() {

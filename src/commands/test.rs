@@ -1,5 +1,7 @@
 //! `dsock test [SELECTORS…]`: Emscripten's own socket suites, in-process through PyO3, with
-//! the browser tests running in a headless Chromium Isolated Web App (test-browser/).
+//! the browser tests running in a headless Chromium Isolated Web App through the series' own
+//! IWA mode (`EMTEST_BROWSER_IWA=1`, test/browser_iwa.py in the checkout): the same path as
+//! [`upstream_command`], so what dsock tests is what upstream runs. No node modules.
 //!
 //! Default selection: [`DEFAULT_SELECTORS`] (the Direct Sockets group of `sockets_browser`,
 //! our `dsock_sockets` extension suite (test-browser/python/test_dsock.py: soak tests), and all
@@ -82,7 +84,6 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let layout = Layout::default_layout();
     let python = python::python_executable();
     preflight::check_toolchain(&layout)?;
-    preflight::check_node_modules(&test_browser)?;
     let chromium_version = preflight::check_chromium(&args.chromium)?;
     preflight::check_port_free(preflight::BTEST_PORT)?;
 
@@ -114,21 +115,18 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     std::fs::create_dir_all(&work)?;
     let raw_results = work.join("driver-results.json");
     let _ = std::fs::remove_file(&raw_results);
-    let iwa_log = work.join("iwa.log");
-    let _ = std::fs::remove_file(&iwa_log);
 
     let mut env: BTreeMap<String, Option<String>> =
         layout.run_env(&python).into_iter().map(|(k, v)| (k, Some(v))).collect();
-    let emtest_browser = test_browser.join("emtest-browser");
-    // "--chromium=" also makes upstream's is_chrome() recognise the command.
-    env.insert("EMTEST_BROWSER".into(), Some(format!("{} --chromium={}", emtest_browser.display(), args.chromium.display())));
-    env.insert("EMTEST_BROWSER_AUTO_CONFIG".into(), Some("0".into()));
-    env.insert("EMTEST_HEADLESS".into(), Some("1".into()));
+    for (k, v) in upstream_env(&args.chromium) {
+        env.insert(k.into(), Some(v));
+    }
+    // Upstream's own browser configuration (flags, profile in out/browser-profile).
+    env.insert("EMTEST_BROWSER_AUTO_CONFIG".into(), None);
     // The browser is an IWA: a Direct Sockets test that finds no TCPSocket is a failure here,
-    // not a skip (test_sockets_browser.py skips by default for ordinary browsers).
+    // not a skip (the series makes this the default under EMTEST_BROWSER_IWA; said explicitly
+    // for our extension suite and for a series that predates that default).
     env.insert("EMTEST_REQUIRE_DIRECT_SOCKETS".into(), Some("1".into()));
-    env.insert("DSOCK_CHROMIUM".into(), Some(args.chromium.display().to_string()));
-    env.insert("DSOCK_IWA_LOG".into(), Some(iwa_log.display().to_string()));
     // With CI set upstream switches to xmlrunner (an extra PyPI package); our hook replaces it.
     env.insert("CI".into(), None);
     let mut argv = selectors.clone();
@@ -159,6 +157,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     run.emscripten = emscripten_sha;
     run.chromium = Some(chromium_version);
     run.command = Some(command_line(args));
+    run.upstream_command = upstream_command(&args.chromium, &selectors, &extension_suites(&test_browser.join("python")));
     run.wall_seconds = Some((started.elapsed().as_secs_f64() * 10.0).round() / 10.0);
 
     if run.tests.is_empty() && !run.interrupted {
@@ -185,8 +184,8 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
                 }
             }
         }
-        if run.any_bad() && iwa_log.is_file() {
-            writeln!(ctx.out, "browser console of the IWA: {}", iwa_log.display())?;
+        if let Some(cmd) = &run.upstream_command {
+            writeln!(ctx.out, "upstream: {cmd}")?;
         }
     }
     Ok(status_of(&run))
@@ -222,6 +221,59 @@ fn check_series_present(checkout: &config::Checkout, series: &Series) -> Command
         missing.iter().take(3).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     ))
     .with_hint("run `dsock test --apply` (tests a temporary work tree), or `dsock apply` and check out its branch"))
+}
+
+/// The environment of the series' IWA mode, as upstream documents it (test/browser_common.py):
+/// the browser is the Chromium executable itself, `EMTEST_BROWSER_IWA=1` installs the btest
+/// server as an Isolated Web App over CDP, headless.
+fn upstream_env(chromium: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("EMTEST_BROWSER_IWA", "1".to_string()),
+        ("EMTEST_BROWSER", chromium.display().to_string()),
+        ("EMTEST_HEADLESS", "1".to_string()),
+    ]
+}
+
+/// The suites our extension modules (`dir/test*.py`) define: `class NAME(` at the start of a
+/// line. Upstream's runner does not know them.
+fn extension_suites(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("test") && name.ends_with(".py")) {
+            continue;
+        }
+        for line in std::fs::read_to_string(entry.path()).unwrap_or_default().lines() {
+            if let Some(rest) = line.strip_prefix("class ") {
+                let class: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if !class.is_empty() && !class.starts_with('_') && rest[class.len()..].starts_with('(') {
+                    out.push(class);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The command that runs the same upstream tests without dsock, from the root of an Emscripten
+/// checkout with the series (shown in the PR description): the [`upstream_env`] settings and
+/// `test/runner` with the selectors, minus those of our `extensions` suites. `None` when only
+/// extension suites were selected.
+pub fn upstream_command(chromium: &Path, selectors: &[String], extensions: &[String]) -> Option<String> {
+    let upstream: Vec<String> = selectors
+        .iter()
+        .filter(|s| {
+            let suite = s.strip_prefix("skip:").unwrap_or(s).split('.').next().unwrap_or("");
+            !extensions.iter().any(|e| e == suite)
+        })
+        .map(|s| if s.contains(['*', '?', '[', ' ']) { format!("'{s}'") } else { s.clone() })
+        .collect();
+    if upstream.is_empty() {
+        return None;
+    }
+    let env: Vec<String> = upstream_env(chromium).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    Some(format!("{} test/runner {}", env.join(" "), upstream.join(" ")))
 }
 
 fn command_line(args: &Args) -> String {
@@ -301,5 +353,39 @@ impl Drop for StdoutToStderr {
                 libc::close(self.saved);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sel(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn upstream_command_drops_extension_suites_and_quotes_wildcards() {
+        let cmd = upstream_command(
+            Path::new("/usr/bin/chromium"),
+            &sel(&["sockets_browser.*direct_sockets*", "dsock_sockets", "sockets_node", "skip:dsock_sockets.test_x"]),
+            &sel(&["dsock_sockets"]),
+        );
+        assert_eq!(
+            cmd.as_deref(),
+            Some("EMTEST_BROWSER_IWA=1 EMTEST_BROWSER=/usr/bin/chromium EMTEST_HEADLESS=1 test/runner 'sockets_browser.*direct_sockets*' sockets_node")
+        );
+    }
+
+    #[test]
+    fn upstream_command_is_none_for_extension_suites_only() {
+        let cmd = upstream_command(Path::new("/usr/bin/chromium"), &sel(&["dsock_sockets.test_a"]), &sel(&["dsock_sockets"]));
+        assert_eq!(cmd, None);
+    }
+
+    #[test]
+    fn extension_suites_are_read_from_the_modules() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-browser/python");
+        assert_eq!(extension_suites(&dir), vec!["dsock_sockets".to_string()]);
     }
 }

@@ -119,6 +119,10 @@ pub struct TestRun {
     /// The dsock command line, shown verbatim in the PR description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// The same tests without dsock: upstream's runner in the series' IWA mode
+    /// (`EMTEST_BROWSER_IWA=1 … test/runner …`), shown next to `command` in the PR description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_command: Option<String>,
     /// RFC 3339 UTC start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,

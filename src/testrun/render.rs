@@ -66,6 +66,9 @@ pub fn markdown(run: &TestRun) -> String {
     } else {
         let _ = writeln!(out, "{}\n", c.summary());
     }
+    if let Some(cmd) = &run.upstream_command {
+        let _ = writeln!(out, "Without dsock (upstream's runner, from the Emscripten checkout): `{cmd}`\n");
+    }
     let mut suites: Vec<&str> = run.tests.iter().map(|t| t.suite.as_str()).collect();
     suites.dedup();
     let mut seen = std::collections::BTreeSet::new();

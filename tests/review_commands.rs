@@ -272,7 +272,7 @@ fn pr_body_is_deterministic_and_complete() {
     std::fs::create_dir_all(fx.repo.join("test-browser/results")).unwrap();
     std::fs::write(
         fx.repo.join("test-browser/results/latest.json"),
-        r#"{"chromium":"156.0.1","command":"dsock test","tests":[
+        r#"{"chromium":"156.0.1","command":"dsock test","upstream_command":"EMTEST_BROWSER_IWA=1 EMTEST_BROWSER=/usr/bin/chromium EMTEST_HEADLESS=1 test/runner 'sockets_browser.*direct_sockets*'","tests":[
             {"suite":"sockets_browser","name":"test_direct_echo","outcome":"passed"},
             {"suite":"sockets_browser","name":"test_udp","variant":"jspi","outcome":"skipped","message":"no IPv6"}]}"#,
     )
@@ -282,6 +282,11 @@ fn pr_body_is_deterministic_and_complete() {
     let c = ok(&dsock(&fx, &["pr-body"]));
     insta::assert_snapshot!("pr_body_v1_to_working", c);
     assert!(c.contains("| sockets_browser | 1 | 0 | 0 | 1 |"), "{c}");
+    // The table names the command that runs the same tests without dsock.
+    assert!(
+        c.contains("with upstream's runner, from an Emscripten checkout with the series: `EMTEST_BROWSER_IWA=1 EMTEST_BROWSER=/usr/bin/chromium EMTEST_HEADLESS=1 test/runner 'sockets_browser.*direct_sockets*'`"),
+        "{c}"
+    );
     assert!(c.contains("- `sockets_browser.test_udp` — skipped: no IPv6"), "{c}");
     assert!(c.contains("## Changes since v1\n\nv1 → this version: 2 → 2 commits: 1 unchanged, 1 changed"), "{c}");
     // Once v2 is tagged, the body compares v1 → v2.

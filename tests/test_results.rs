@@ -109,6 +109,7 @@ fn human_table() {
 fn markdown_table() {
     let mut run = driver_run();
     run.command = Some("dsock test --apply".into());
+    run.upstream_command = Some("EMTEST_BROWSER_IWA=1 EMTEST_BROWSER=/usr/bin/chromium EMTEST_HEADLESS=1 test/runner sockets_node".into());
     run.emscripten = Some("a04d0beef36bfa7661cee4b8dff7d3909303dabc".into());
     run.chromium = Some("Chromium 156.0.8078.79".into());
     insta::assert_snapshot!(render::markdown(&run));
@@ -127,6 +128,7 @@ fn saved_json_is_what_pr_body_reads() {
     assert_eq!(t["seconds"], 9.5);
     assert_eq!(v["counts"]["failed"], 1);
     assert_eq!(v["command"], "dsock test");
+    assert!(v.get("upstream_command").is_none(), "absent when unknown: {v}");
     // And it reads back.
     let back: TestRun = serde_json::from_value(v).unwrap();
     assert_eq!(back.tests, run.tests);

@@ -168,9 +168,6 @@ fn render_tests(md: &mut String, t: &TestRun) {
     if let Some(c) = t.command.as_deref().filter(|c| !c.is_empty()) {
         facts.push(format!("`{c}`"));
     }
-    if let Some(c) = t.upstream_command.as_deref().filter(|c| !c.is_empty()) {
-        facts.push(format!("without dsock: `{c}`"));
-    }
     if let Some(c) = t.chromium.as_deref().filter(|c| !c.is_empty()) {
         // `dsock test` records `chromium --version` output ("Chromium 156.0…").
         facts.push(if c.starts_with("Chromium") { c.to_string() } else { format!("Chromium {c}") });
@@ -180,6 +177,9 @@ fn render_tests(md: &mut String, t: &TestRun) {
     }
     if !facts.is_empty() {
         let _ = writeln!(md, "{}.\n", facts.join(", "));
+    }
+    if let Some(c) = t.upstream_command.as_deref().filter(|c| !c.is_empty()) {
+        let _ = writeln!(md, "The same tests with upstream's runner, from an Emscripten checkout with the series: `{c}`\n");
     }
     if t.interrupted {
         let _ = writeln!(md, "**The run was interrupted; the table is partial.**\n");

@@ -67,7 +67,7 @@ pub fn markdown(run: &TestRun) -> String {
         let _ = writeln!(out, "{}\n", c.summary());
     }
     if let Some(cmd) = &run.upstream_command {
-        let _ = writeln!(out, "Without dsock (upstream's runner, from the Emscripten checkout): `{cmd}`\n");
+        let _ = writeln!(out, "The same tests with upstream's runner, from an Emscripten checkout with the series: `{cmd}`\n");
     }
     let mut suites: Vec<&str> = run.tests.iter().map(|t| t.suite.as_str()).collect();
     suites.dedup();

@@ -29,7 +29,6 @@ IsolatedWebAppDevMode are enabled on the command line.
 """
 
 import base64
-import fcntl
 import hashlib
 import json
 import logging
@@ -188,21 +187,20 @@ class CdpPipe:
   """
 
   def __init__(self):
+    import fcntl  # POSIX only; this module is imported on every platform
+
+    def high_fd(fd):
+      # Above the standard fds, so that the child's dup2()s onto 3 and 4
+      # cannot overwrite each other's source.
+      new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+      os.close(fd)
+      return new
+
     self.next_id = 0
     self.pending = {}
     self.lock = threading.Lock()
-    # Our ends are kept above the standard fds so that the child's dup2()s
-    # onto 3 and 4 cannot overwrite each other.
-    r, self.child_in = os.pipe()
-    self.to_browser = fcntl.fcntl(self.child_in, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(self.child_in)
-    self.child_in = fcntl.fcntl(r, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(r)
-    r, w = os.pipe()
-    self.from_browser = fcntl.fcntl(r, fcntl.F_DUPFD_CLOEXEC, 10)
-    self.child_out = fcntl.fcntl(w, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(r)
-    os.close(w)
+    self.child_in, self.to_browser = (high_fd(fd) for fd in os.pipe())
+    self.from_browser, self.child_out = (high_fd(fd) for fd in os.pipe())
 
   def spawn(self, args):
     """Starts `args` with the pipe as its fds 3 and 4; returns the pid."""
@@ -250,7 +248,10 @@ class CdpPipe:
       msg_id = self.next_id
       waiter = (threading.Event(), {})
       self.pending[msg_id] = waiter
-      os.write(self.to_browser, json.dumps({'id': msg_id, 'method': method, 'params': params}).encode() + b'\0')
+      try:
+        os.write(self.to_browser, json.dumps({'id': msg_id, 'method': method, 'params': params}).encode() + b'\0')
+      except OSError as e:
+        raise RuntimeError(f'{method}: the browser is gone ({e})') from None
     if not waiter[0].wait(timeout) or not waiter[1]:
       self.pending.pop(msg_id, None)
       raise RuntimeError(f'{method}: no answer from the browser (exited, or took over {timeout}s)')

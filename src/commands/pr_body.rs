@@ -18,7 +18,7 @@ use crate::review::versions::{self, SentVersion};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The `dsock test` results to show, dsock JSON or JUnit XML (default:
-    /// test-browser/results/latest.json in the dsock repo; the section is left out
+    /// target/dsock/test-results.json in the dsock repo; the section is left out
     /// when that file does not exist).
     #[arg(long, value_name = "PATH")]
     pub test_results: Option<PathBuf>,
@@ -87,7 +87,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     })?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &md)?;
+            fs_err::write(path, &md)?;
             writeln!(ctx.err, "wrote {}", path.display())?;
         }
         None => ctx.out.write_all(md.as_bytes())?,

@@ -6,7 +6,7 @@
 //! of `sockets_node` to show nothing regressed).
 //! Selectors are upstream's (`suite`, `suite.test`, wildcards `suite.*tcp*`, `skip:suite.test`).
 //!
-//! Every run saves its results to `test-browser/results/latest.json` (`--results PATH`), the
+//! Every run saves its results to `target/dsock/test-results.json` (`--results PATH`), the
 //! file `dsock pr-body` reads. `--from FILE` re-renders saved results (JSON or JUnit XML)
 //! without running anything.
 //!
@@ -31,8 +31,9 @@ use crate::toolchain::Layout;
 /// What `dsock test` runs without selectors.
 pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "dsock_sockets", "sockets_node"];
 
-/// Where results are saved, relative to the dsock repo (read by `dsock pr-body`).
-pub const RESULTS_FILE: &str = "test-browser/results/latest.json";
+/// Where results are saved, relative to the dsock repo (read by `dsock pr-body`): under
+/// `target/`, so a run never leaves files in the source tree.
+pub const RESULTS_FILE: &str = "target/dsock/test-results.json";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,7 +53,7 @@ pub struct Args {
     /// Also write JUnit XML to PATH.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
-    /// Where to save the results JSON (default: test-browser/results/latest.json in the dsock repo).
+    /// Where to save the results JSON (default: target/dsock/test-results.json in the dsock repo).
     #[arg(long, value_name = "PATH")]
     pub results: Option<PathBuf>,
     /// Render saved results (dsock JSON or JUnit XML) instead of running tests.

@@ -62,10 +62,10 @@ impl UserConfig {
                 .with_hint("set HOME, or pass --emscripten PATH / DSOCK_EMSCRIPTEN on every call")
         })?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            fs_err::create_dir_all(dir)?;
         }
         let text = toml::to_string_pretty(self).expect("config serializes");
-        std::fs::write(&path, text)?;
+        fs_err::write(&path, text)?;
         Ok(path)
     }
 }
@@ -120,7 +120,7 @@ pub fn resolve_checkout(global: &GlobalArgs) -> CommandResult<Checkout> {
             "the Emscripten checkout {} (from {}) is unusable: {}",
             path.display(),
             source.describe(),
-            e.message
+            e.message()
         ))
         .with_hint("run `dsock setup --emscripten PATH` with a clone of https://github.com/emscripten-core/emscripten")
     })?;

@@ -124,9 +124,9 @@ impl Series {
     pub fn save(&self, repo_root: &Path) -> CommandResult<()> {
         let path = Self::manifest_path(repo_root);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            fs_err::create_dir_all(dir)?;
         }
-        std::fs::write(&path, self.to_toml())?;
+        fs_err::write(&path, self.to_toml())?;
         Ok(())
     }
 

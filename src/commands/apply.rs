@@ -20,7 +20,7 @@ use std::path::Path;
 
 use crate::config;
 use crate::context::CommandContext;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{ApplyFailure, CommandError, CommandResult, DoesNotApply};
 use crate::exit::ExitStatus;
 use crate::git::{Git, Ident, TempIndex};
 use crate::series::{Series, OVERLAY_DIR};
@@ -66,39 +66,13 @@ pub struct BuiltCommit {
     pub sha: String,
 }
 
-/// Why the series could not be built on its base.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ApplyFailure {
-    /// 0-based position in the series.
-    pub index: usize,
-    pub id: String,
-    pub subject: String,
-    /// The patch or overlay file that failed (relative to the dsock repo).
-    pub file: String,
-    /// git's message.
-    pub detail: String,
-}
-
-impl std::fmt::Display for ApplyFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "commit {} \"{}\" ({}): {} does not apply: {}",
-            self.index + 1,
-            self.subject,
-            self.id,
-            self.file,
-            self.detail
-        )
-    }
-}
-
 /// Build every series commit on `series.upstream.base`, in memory (objects only; no ref,
-/// index or work tree changes). Returns the commits oldest first, or where it failed.
+/// index or work tree changes). Returns the commits oldest first.
 ///
-/// Errors (Usage) when the base is missing from the checkout (hint: fetch) or an overlay
-/// file is missing (hint: export); git failures are Git errors.
-pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Result<Vec<BuiltCommit>, ApplyFailure>> {
+/// Errors: [`DoesNotApply::ToBase`] naming the patch that failed; Usage when the base is
+/// missing from the checkout (hint: fetch) or an overlay file is missing (hint: export);
+/// git failures are Git errors.
+pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Vec<BuiltCommit>> {
     let base = git.rev_parse_commit(&series.upstream.base).map_err(|_| {
         CommandError::usage(format!(
             "the series base {:.12} is not in the checkout {}",
@@ -119,7 +93,7 @@ pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Resu
     });
     let (versions, date) = (versions?, date?);
     read?;
-    let mut parent = base;
+    let mut parent = base.clone();
     let mut built = Vec::new();
     for (i, c) in series.commits.iter().enumerate() {
         let entries: Vec<(String, String, String)> = c
@@ -136,13 +110,14 @@ pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Resu
             let abs = path.to_string_lossy().into_owned();
             let out = g.output(["apply", "--cached", "--whitespace=nowarn", &abs])?;
             if !out.status.success() {
-                return Ok(Err(ApplyFailure {
+                let failure = ApplyFailure {
                     index: i,
                     id: c.id.clone(),
                     subject: c.subject.clone(),
                     file: format!("patch-series/{p}"),
                     detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-                }));
+                };
+                return Err(DoesNotApply::ToBase { base: base.clone(), failure }.into());
             }
         }
         let tree = g.run(["write-tree"])?;
@@ -151,7 +126,7 @@ pub fn build(git: &Git, series: &Series, repo_root: &Path) -> CommandResult<Resu
         built.push(BuiltCommit { id: c.id.clone(), subject: c.subject.clone(), sha: sha.clone() });
         parent = sha;
     }
-    Ok(Ok(built))
+    Ok(built)
 }
 
 /// For every overlay file: its mode and the blob its owning commit adds (`None` if a later
@@ -211,7 +186,7 @@ fn overlay_versions(
             g.run(["apply", "--cached", "-R", "--whitespace=nowarn", &include, &abs]).map_err(|e| {
                 CommandError::usage(format!(
                     "cannot recover the version of {OVERLAY_DIR}/{f} added by \"{}\": reversing {p} failed: {}",
-                    c.subject, e.message
+                    c.subject, e.message()
                 ))
                 .with_hint("re-export the branch with `dsock export` so emscripten/ and the patches agree")
             })?;
@@ -437,10 +412,7 @@ pub fn materialize_with(
     force: bool,
     dry_run: bool,
 ) -> CommandResult<Materialized> {
-    let built = build(git, series, repo_root)?.map_err(|f| {
-        CommandError::usage(format!("the series does not apply to its base: {f}"))
-            .with_hint("fix the patch (or re-export the branch with `dsock export`), then `dsock check`")
-    })?;
+    let built = build(git, series, repo_root)?;
     let base = git.rev_parse_commit(&series.upstream.base)?;
     let (onto_sha, commits) = match onto {
         None => (base.clone(), built),
@@ -451,12 +423,8 @@ pub fn materialize_with(
             } else {
                 let replay = super::rebase::replay(git, series, &built, &base, &onto_sha)?;
                 if let Some(c) = replay.commits.iter().find(|c| c.outcome.is_conflict()) {
-                    return Err(CommandError::usage(format!(
-                        "the series does not apply onto {rev}: commit \"{}\" conflicts in {}",
-                        c.subject,
-                        c.outcome.conflicted_paths().join(", ")
-                    ))
-                    .with_hint(format!("see the conflicts with `dsock rebase --onto {rev} --dry-run`")));
+                    let (subject, paths) = (c.subject.clone(), c.outcome.conflicted_paths());
+                    return Err(DoesNotApply::Onto { onto: rev.to_string(), subject, paths }.into());
                 }
                 let commits = replay
                     .commits
@@ -478,24 +446,24 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let series = Series::load(&root)?;
     let checkout = config::resolve_checkout(&ctx.global)?;
     let git = &checkout.git;
-    // A broken series is a finding (exit 1), not an environment error.
-    if let Err(f) = build(git, &series, &root)? {
-        writeln!(ctx.out, "the series does not apply to its base {:.12}:", series.upstream.base)?;
-        writeln!(ctx.out, "  {f}")?;
-        writeln!(ctx.out, "nothing was written; fix the patch or re-export with `dsock export`")?;
-        return Ok(ExitStatus::Failure);
-    }
+    // A broken series is a finding (exit 1), reported on stdout with what was (not) written.
     let m = match materialize_with(git, &series, &root, args.onto.as_deref(), &args.branch, args.force, args.dry_run) {
         Ok(m) => m,
-        Err(e) if e.kind == crate::error::ErrorKind::Usage && e.message.starts_with("the series does not apply") => {
-            writeln!(ctx.out, "{}", e.message)?;
-            if let Some(h) = &e.hint {
-                writeln!(ctx.out, "hint: {h}")?;
+        Err(e) => match e.does_not_apply() {
+            Some(DoesNotApply::ToBase { base, failure }) => {
+                writeln!(ctx.out, "the series does not apply to its base {base:.12}:")?;
+                writeln!(ctx.out, "  {failure}")?;
+                writeln!(ctx.out, "nothing was written; fix the patch or re-export with `dsock export`")?;
+                return Ok(ExitStatus::Failure);
             }
-            writeln!(ctx.out, "nothing was written")?;
-            return Ok(ExitStatus::Failure);
-        }
-        Err(e) => return Err(e),
+            Some(onto) => {
+                writeln!(ctx.out, "{onto}")?;
+                writeln!(ctx.out, "hint: {}", onto.hint())?;
+                writeln!(ctx.out, "nothing was written")?;
+                return Ok(ExitStatus::Failure);
+            }
+            None => return Err(e),
+        },
     };
     for (i, c) in m.commits.iter().enumerate() {
         writeln!(ctx.out, "  {:>2}. {:.12} {}", i + 1, c.sha, c.subject)?;

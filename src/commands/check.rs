@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use crate::config;
 use crate::context::CommandContext;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, DoesNotApply};
 use crate::exit::ExitStatus;
 use crate::git::Git;
 use crate::series::{Series, OVERLAY_DIR, SERIES_DIR};
@@ -357,24 +357,22 @@ fn added_lines(git: &Git, base: &str, tip: &str, paths: &[String]) -> CommandRes
 pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path, git: &Git, constants: &Constants, opts: &SeriesOptions, report: &mut Report) -> CommandResult<()> {
     let t = std::time::Instant::now();
     let built = match apply::build(git, series, root) {
-        Ok(Ok(built)) => built,
-        Ok(Err(failure)) => {
-            let (code, name) = series_rule("DS101");
-            report.diagnostics.push(
-                Diagnostic::file_level(code, name, &failure.file, failure.to_string())
-                    .with_help("rebase the series (`dsock rebase`) or re-export the branch (`dsock export`)"),
-            );
-            report.skipped.push("SKIPPED: export --check, patched-file lint, upstream linters, struct_info: the series does not apply".into());
-            return Ok(());
-        }
+        Ok(built) => built,
         Err(e) => {
             let (code, name) = series_rule("DS101");
-            let mut d = Diagnostic::file_level(code, name, &format!("{SERIES_DIR}/series.toml"), e.message.clone());
-            if let Some(h) = e.hint {
-                d = d.with_help(h);
-            }
+            let (d, why) = match e.does_not_apply() {
+                Some(DoesNotApply::ToBase { failure, .. }) => (
+                    Diagnostic::file_level(code, name, &failure.file, failure.to_string())
+                        .with_help("rebase the series (`dsock rebase`) or re-export the branch (`dsock export`)"),
+                    "the series does not apply",
+                ),
+                _ => {
+                    let d = Diagnostic::file_level(code, name, &format!("{SERIES_DIR}/series.toml"), e.message());
+                    (match e.hint() { Some(h) => d.with_help(h), None => d }, "the series could not be built")
+                }
+            };
             report.diagnostics.push(d);
-            report.skipped.push("SKIPPED: export --check, patched-file lint, upstream linters, struct_info: the series could not be built".into());
+            report.skipped.push(format!("SKIPPED: export --check, patched-file lint, upstream linters, struct_info: {why}"));
             return Ok(());
         }
     };
@@ -401,7 +399,7 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
             }
             report.ran.push(format!("export --check ({} ms)", t.elapsed().as_millis()));
         }
-        Err(e) => report.skipped.push(format!("SKIPPED: export --check: {}", e.message)),
+        Err(e) => report.skipped.push(format!("SKIPPED: export --check: {}", e.message())),
     }
     // Patched upstream JS files: lint their added lines.
     let t = std::time::Instant::now();
@@ -580,9 +578,9 @@ fn regenerate(checkout: &Path, git: &Git, tip: &str, wt_path: &Path, report: &mu
         return Ok(());
     }
     // What `bootstrap.py` records after `npm ci` and the entry points (see the guide).
-    std::fs::create_dir_all(wt_path.join("out"))?;
+    fs_err::create_dir_all(wt_path.join("out"))?;
     for stamp in ["npm_packages", "create_entry_points", "git_submodules", "install_hooks"] {
-        std::fs::write(wt_path.join("out").join(format!("{stamp}.stamp")), "")?;
+        fs_err::write(wt_path.join("out").join(format!("{stamp}.stamp")), "")?;
     }
     #[cfg(unix)]
     if checkout.join("node_modules").is_dir() {
@@ -599,7 +597,7 @@ fn regenerate(checkout: &Path, git: &Git, tip: &str, wt_path: &Path, report: &mu
             report.skipped.push(format!("SKIPPED: struct_info regeneration ({file}): gen_struct_info.py failed: {why}"));
             return Ok(());
         }
-        let regenerated = std::fs::read(wt_path.join(file))?;
+        let regenerated = fs_err::read(wt_path.join(file))?;
         let committed = git.read_blob(tip, file)?.unwrap_or_default();
         if regenerated != committed {
             let (code, name) = series_rule("DS106");

@@ -381,7 +381,7 @@ impl ExportPlan {
             let path = repo_root.join(change.path());
             match change {
                 FileChange::Remove(_) => {
-                    std::fs::remove_file(&path)?;
+                    fs_err::remove_file(&path)?;
                     let stop = repo_root.join(OVERLAY_DIR);
                     let mut dir = path.parent();
                     while let Some(d) = dir {
@@ -394,9 +394,9 @@ impl ExportPlan {
                 _ => {
                     let want = &self.files[change.path()];
                     if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir)?;
+                        fs_err::create_dir_all(dir)?;
                     }
-                    std::fs::write(&path, &want.bytes)?;
+                    fs_err::write(&path, &want.bytes)?;
                     set_executable(&path, want.executable)?;
                 }
             }
@@ -418,12 +418,12 @@ fn is_executable(_: &Path) -> bool {
 #[cfg(unix)]
 fn set_executable(path: &Path, exec: bool) -> CommandResult<()> {
     use std::os::unix::fs::PermissionsExt;
-    let mut perm = std::fs::metadata(path)?.permissions();
+    let mut perm = fs_err::metadata(path)?.permissions();
     let mode = perm.mode();
     let new = if exec { mode | ((mode & 0o444) >> 2) } else { mode & !0o111 };
     if new != mode {
         perm.set_mode(new);
-        std::fs::set_permissions(path, perm)?;
+        fs_err::set_permissions(path, perm)?;
     }
     Ok(())
 }

@@ -15,11 +15,11 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::config;
 use crate::context::CommandContext;
-use crate::error::CommandResult;
+use crate::error::{ApplyFailure, CommandResult, DoesNotApply};
 use crate::exit::ExitStatus;
 use crate::series::Series;
 
-use super::apply::{self, ApplyFailure};
+use super::apply;
 use super::export::DEFAULT_BRANCH;
 use super::rebase::{self, Outcome, Replay};
 
@@ -81,7 +81,13 @@ pub fn compute(ctx: &CommandContext, branch: &str) -> CommandResult<Status> {
     let series = Series::load(&root)?;
     let checkout = config::resolve_checkout(&ctx.global)?;
     let git = &checkout.git;
-    let built = apply::build(git, &series, &root)?;
+    let built = match apply::build(git, &series, &root) {
+        Ok(commits) => Ok(commits),
+        Err(e) => match e.does_not_apply() {
+            Some(DoesNotApply::ToBase { failure, .. }) => Err(failure.clone()),
+            _ => return Err(e),
+        },
+    };
     let base = git.rev_parse_commit(&series.upstream.base)?;
     let upstream = rebase::default_onto(git, &series.upstream.branch).ok();
     let (upstream_ref, upstream_sha) = match &upstream {

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::patch::diff_part;
 use super::range_diff::UpstreamCommit;
 use super::ReviewCommit;
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::commands::apply;
 use crate::git::Git;
 use crate::series::Series;
@@ -33,20 +33,11 @@ impl Materialized {
 /// `dsock apply`'s builder ([`crate::commands::apply::build`]): a private index, no ref
 /// moves, the work tree and real index untouched; same series and base → same shas.
 ///
-/// Errors: Usage when the base is missing from the checkout (hint: fetch it) or when the
-/// series does not apply to its base (hint: `dsock status`, then `dsock rebase`).
+/// Errors: Usage when the base is missing from the checkout (hint: fetch it);
+/// [`crate::error::DoesNotApply`] when the series does not apply to its base.
 pub fn build_commits(git: &Git, repo_root: &Path, series: &Series) -> CommandResult<Materialized> {
-    match apply::build(git, series, repo_root)? {
-        Ok(built) => Ok(Materialized {
-            base: git.rev_parse_commit(&series.upstream.base)?,
-            shas: built.into_iter().map(|b| b.sha).collect(),
-        }),
-        Err(failure) => Err(CommandError::usage(format!(
-            "the series does not apply to its base {:.12}: {failure}",
-            series.upstream.base
-        ))
-        .with_hint("run `dsock status` to see where it stops, then `dsock rebase`")),
-    }
+    let built = apply::build(git, series, repo_root)?;
+    Ok(Materialized { base: git.rev_parse_commit(&series.upstream.base)?, shas: built.into_iter().map(|b| b.sha).collect() })
 }
 
 /// The series' commits as review data: message parts from `series.toml`, diff and

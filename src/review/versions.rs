@@ -115,13 +115,13 @@ pub fn load(repo_root: &Path, n: u32) -> CommandResult<SentVersion> {
 /// Write `vN.toml`; refuses to overwrite an existing version (sent versions are history).
 pub fn store(repo_root: &Path, v: &SentVersion) -> CommandResult<PathBuf> {
     let dir = versions_dir(repo_root);
-    std::fs::create_dir_all(&dir)?;
+    fs_err::create_dir_all(&dir)?;
     let path = dir.join(format!("{}.toml", v.name()));
     if path.exists() {
         return Err(CommandError::usage(format!("{} already exists", path.display()))
             .with_hint("sent versions are never rewritten; tag the next version instead"));
     }
-    std::fs::write(&path, v.to_toml())?;
+    fs_err::write(&path, v.to_toml())?;
     Ok(path)
 }
 

@@ -6,7 +6,7 @@
 mod common;
 
 use common::Sandbox;
-use dsock::error::{ApplyFailure, CommandError, DoesNotApply};
+use dsock::error::{ApplyFailure, CommandError, DoesNotApply, ExitStatusOf as _};
 use dsock::exit::{ExitStatus, EXIT_STATUS_HELP};
 
 /// A sandbox whose first patch no longer applies to the base.

@@ -1,10 +1,10 @@
-//! The library API other commands build on: `apply::materialize`, `apply::build`,
+//! The core library API the commands build on: `dsock_core::build::{materialize, build}`,
 //! `git::Git::add_worktree` (sparse patterns copied), and patch ids.
 
 mod common;
 
 use common::Sandbox;
-use dsock::commands::apply;
+use dsock_core::build as apply;
 use dsock::git::Git;
 use dsock::series::Series;
 

@@ -44,7 +44,7 @@ fn driver_runs_the_checkouts_runner_and_records_every_outcome() {
     let empty = tempfile::tempdir().unwrap();
     let e = run_driver(empty.path(), &config).expect_err("no dsock_driver.py");
     assert_eq!(e.kind(), dsock::error::ErrorKind::Internal, "{e}");
-    assert_eq!(e.exit_status(), dsock::exit::ExitStatus::Internal);
+    assert_eq!(dsock::error::ExitStatusOf::exit_status(&e), dsock::exit::ExitStatus::Internal);
     assert!(e.to_string().contains("No module named 'dsock_driver'"), "{e}");
 
     let started = std::time::Instant::now();

@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
-    let cur = current::load(ctx)?;
+    let cur = super::load_current(ctx)?;
     let review = ReviewFile::load(&cur.repo_root)?;
     let results_path =
         args.test_results.clone().unwrap_or_else(|| cur.repo_root.join(test_results::DEFAULT_PATH));
@@ -37,7 +37,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         return Err(CommandError::usage(format!("{} does not exist", results_path.display()))
             .with_hint("run `dsock test` first, or drop --test-results"));
     }
-    let git = &cur.checkout.git;
+    let git = &cur.git;
     let diffstat = materialize::diffstat(git, &cur.materialized.base, cur.materialized.tip())?;
 
     // Which two versions "changes since the last version" compares: the last sent
@@ -62,7 +62,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         None => ("this version".to_string(), cur.materialized.base.clone(), cur.commits.as_slice()),
     };
     let upstream = match &older {
-        Some(o) => current::upstream_for(Some(&cur.checkout), &o.base, &new_base),
+        Some(o) => current::upstream_for(Some(&cur.git), &o.base, &new_base),
         None => Vec::new(),
     };
     let since_sent = older.as_ref().map(|o| SinceSent {

@@ -31,9 +31,7 @@ use crate::toolchain::Layout;
 /// What `dsock test` runs without selectors.
 pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "dsock_sockets", "sockets_node"];
 
-/// Where results are saved, relative to the dsock repo (read by `dsock pr-body`): under
-/// `target/`, so a run never leaves files in the source tree.
-pub const RESULTS_FILE: &str = "target/dsock/test-results.json";
+pub use crate::testrun::saved::{load_results, RESULTS_FILE};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -232,20 +230,6 @@ fn command_line(args: &Args) -> String {
     }
     parts.extend(args.selectors.iter().cloned());
     parts.join(" ")
-}
-
-/// Load saved results: dsock JSON, or JUnit XML (by content: a leading `<`).
-pub fn load_results(path: &Path) -> CommandResult<TestRun> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CommandError::usage(format!("cannot read {}: {e}", path.display())))?;
-    let mut run = if text.trim_start().starts_with('<') {
-        junit::parse(&text).map_err(|e| CommandError::usage(format!("{}: not valid JUnit XML: {e}", path.display())))?
-    } else {
-        serde_json::from_str::<TestRun>(&text)
-            .map_err(|e| CommandError::usage(format!("{}: not dsock test results: {e}", path.display())))?
-    };
-    run.normalize();
-    Ok(run)
 }
 
 fn save_json(path: &Path, run: &TestRun) -> CommandResult<()> {

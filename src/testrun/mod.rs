@@ -11,6 +11,7 @@ pub mod model;
 pub mod preflight;
 pub mod python;
 pub mod render;
+pub mod saved;
 pub mod worktree;
 
 pub use model::{Counts, Outcome, TestCase, TestRun};

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::commands::apply;
+use dsock_core::build as apply;
 use crate::error::{CommandError, CommandResult};
 use crate::git::Git;
 use crate::series::Series;

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{Error, Result};
 
 /// Directory (relative to the dsock repo root) holding the manifest and patches.
 pub const SERIES_DIR: &str = "patch-series";
@@ -94,14 +94,14 @@ impl Series {
     ///
     /// Errors (Usage) on a missing file, TOML syntax errors, or a structural
     /// problem reported by [`Series::validate`].
-    pub fn load(repo_root: &Path) -> CommandResult<Series> {
+    pub fn load(repo_root: &Path) -> Result<Series> {
         let path = Self::manifest_path(repo_root);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            CommandError::usage(format!("cannot read {}: {e}", path.display()))
+            Error::usage(format!("cannot read {}: {e}", path.display()))
                 .with_hint("run dsock from a dsock clone, or `dsock export` to create the series")
         })?;
         let series = Self::parse(&text)
-            .map_err(|e| CommandError::usage(format!("{}: {e}", path.display())))?;
+            .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
         Ok(series)
     }
 
@@ -121,7 +121,7 @@ impl Series {
     }
 
     /// Write `patch-series/series.toml` (creating the directory).
-    pub fn save(&self, repo_root: &Path) -> CommandResult<()> {
+    pub fn save(&self, repo_root: &Path) -> Result<()> {
         let path = Self::manifest_path(repo_root);
         if let Some(dir) = path.parent() {
             fs_err::create_dir_all(dir)?;

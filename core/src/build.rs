@@ -132,12 +132,12 @@ fn overlay_versions(
     }
     let paths: Vec<std::path::PathBuf> = owned.iter().map(|(_, _, p)| p.clone()).collect();
     let blobs = git.hash_files(&paths)?;
-    // Which files each patch names, read once per patch.
+    // Which files each patch names, read once per patch (`None`: unreadable here).
     let mut touched = std::collections::BTreeMap::<&String, Option<Vec<String>>>::new();
     for c in &series.commits {
         for p in &c.patches {
             let text = std::fs::read_to_string(Series::patch_path(repo_root, p)).ok();
-            touched.insert(p, text.as_deref().and_then(patch_paths));
+            touched.insert(p, text.as_deref().map(patch_paths));
         }
     }
     let mut out = std::collections::BTreeMap::new();
@@ -179,22 +179,9 @@ fn overlay_versions(
     Ok(out)
 }
 
-/// The paths a `git format-patch`/`git diff` patch names (both sides of each
-/// `diff --git a/X b/Y` header), or `None` when a header is quoted or ambiguous (a path
-/// with special characters or " b/" in it), so the caller must not rely on the list.
-fn patch_paths(patch: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for line in patch.lines() {
-        let Some(rest) = line.strip_prefix("diff --git ") else { continue };
-        let rest = rest.strip_prefix("a/")?;
-        let (a, b) = match rest.matches(" b/").count() {
-            1 => rest.split_once(" b/")?,
-            _ => return None,
-        };
-        out.push(a.to_string());
-        out.push(b.to_string());
-    }
-    Some(out)
+/// The paths a `git format-patch`/`git diff` patch names, both sides of each file.
+fn patch_paths(patch: &str) -> Vec<String> {
+    crate::patch::parse_diff(patch).into_iter().flat_map(|f| [f.old_path, f.path]).collect()
 }
 
 #[cfg(unix)]
@@ -423,16 +410,13 @@ mod tests {
     use super::patch_paths;
 
     #[test]
-    fn patch_paths_lists_both_sides_or_gives_up() {
+    fn patch_paths_lists_both_sides() {
         let patch = "From 0000 Mon Sep 17 00:00:00 2001\nSubject: x\n\n---\n\
             diff --git a/src/settings.js b/src/settings.js\nindex 1..2 100644\n--- a/src/settings.js\n+++ b/src/settings.js\n\
             @@ -1 +1 @@\n-a\n+b\n\
-            diff --git a/old name.c b/new name.c\nsimilarity index 90%\n";
-        assert_eq!(patch_paths(patch).unwrap(), ["src/settings.js", "src/settings.js", "old name.c", "new name.c"]);
-        // Quoted paths (special characters) and ambiguous " b/" splits: the caller must
-        // not rely on the list.
-        assert_eq!(patch_paths("diff --git \"a/t\\tab\" \"b/t\\tab\"\n"), None);
-        assert_eq!(patch_paths("diff --git a/x b/y b/x b/y\n"), None);
-        assert_eq!(patch_paths("no headers at all\n").unwrap(), Vec::<String>::new());
+            diff --git a/old name.c b/new name.c\nsimilarity index 90%\nrename from old name.c\nrename to new name.c\n";
+        assert_eq!(patch_paths(patch), ["src/settings.js", "src/settings.js", "old name.c", "new name.c"]);
+        assert_eq!(patch_paths("diff --git \"a/t\\tab\" \"b/t\\tab\"\n"), ["t\tab", "t\tab"]);
+        assert_eq!(patch_paths("no headers at all\n"), Vec::<String>::new());
     }
 }

@@ -31,11 +31,20 @@ use dsock_lint::diagnostic::Diagnostic;
 use dsock_lint::{Constants, LintOptions};
 use serde::Serialize;
 
-use crate::error::{DoesNotApply, Error, Result};
+use crate::error::{Error, Result};
 use crate::git::Git;
+use crate::patch::parse_diff;
 use crate::series::{Series, OVERLAY_DIR, SERIES_DIR};
 
-use crate::{build as apply, export};
+pub mod ds101_series_applies;
+pub mod ds102_export_drift;
+pub mod ds103_commit_message;
+pub mod ds104_overlay_ownership;
+pub mod ds105_whitespace;
+pub mod ds106_struct_info_generated;
+pub mod upstream_linters;
+
+pub use ds103_commit_message::MAX_SUBJECT;
 
 /// Everything `dsock check` found and did (the `--format json` shape).
 #[derive(Debug, Default, Serialize)]
@@ -56,80 +65,8 @@ pub struct SeriesOptions {
     pub struct_info: bool,
 }
 
-/// Max subject length (DS103).
-pub const MAX_SUBJECT: usize = 72;
-
-/// Extensions in which upstream forbids tabs (DS105).
-const NO_TABS: &[&str] = &["js", "mjs", "py", "c", "h", "cpp", "cc", "rst", "md", "json", "toml", "txt"];
-
-fn ext(path: &str) -> &str {
+pub(crate) fn ext(path: &str) -> &str {
     path.rsplit_once('.').map_or("", |(_, e)| e)
-}
-
-fn series_rule(code: &str) -> (&'static str, &'static str) {
-    let m = dsock_lint::rule(code).expect("series rule in the registry");
-    (m.code, m.name)
-}
-
-/// Lines (1-based) of `text` with trailing whitespace, and with tabs.
-fn whitespace_findings(display: &str, text: &str, line_of: impl Fn(usize) -> bool, tabs_forbidden: bool, out: &mut Vec<Diagnostic>) {
-    let (code, name) = series_rule("DS105");
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        if !line_of(i + 1) {
-            continue;
-        }
-        let body = line.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_end_matches([' ', '\t']);
-        if trimmed.len() != body.len() {
-            let s = (start + trimmed.len()) as u32;
-            out.push(
-                Diagnostic::at(code, name, display, text, s, (start + body.len()) as u32, "added line ends in whitespace")
-                    .with_help("strip trailing whitespace, then `dsock export`"),
-            );
-        } else if tabs_forbidden {
-            if let Some(t) = body.find('\t') {
-                let s = (start + t) as u32;
-                out.push(
-                    Diagnostic::at(code, name, display, text, s, s + 1, "added line contains a tab")
-                        .with_help("indent with spaces as upstream does"),
-                );
-            }
-        }
-    }
-}
-
-/// One `diff --git` section of a patch file.
-#[derive(Debug, Clone)]
-pub struct PatchFile {
-    /// Upstream path (`b/` side).
-    pub path: String,
-    /// 1-based lines of the patch file that are added lines (`+…`, not `+++`).
-    pub added_patch_lines: Vec<usize>,
-}
-
-/// Split a `git format-patch` file into per-file sections.
-pub fn patch_files(patch: &str) -> Vec<PatchFile> {
-    let mut out: Vec<PatchFile> = Vec::new();
-    let mut in_hunk = false;
-    for (i, line) in patch.lines().enumerate() {
-        if let Some(rest) = line.strip_prefix("diff --git a/") {
-            let path = rest.split_once(" b/").map_or(rest, |(_, b)| b).to_string();
-            out.push(PatchFile { path, added_patch_lines: vec![] });
-            in_hunk = false;
-        } else if line.starts_with("@@") {
-            in_hunk = true;
-        } else if line == "-- " {
-            in_hunk = false;
-        } else if in_hunk && line.starts_with('+') {
-            if let Some(f) = out.last_mut() {
-                f.added_patch_lines.push(i + 1);
-            }
-        }
-    }
-    out
 }
 
 /// Constants for linting: the checkout's JSON plus what the series' patches add, or
@@ -149,8 +86,8 @@ pub fn constants_for(repo_root: Option<&Path>, series: Option<&Series>, checkout
     if let (Some(root), Some(series)) = (repo_root, series) {
         for p in series.commits.iter().flat_map(|c| c.patches.iter()) {
             if let Ok(text) = std::fs::read_to_string(Series::patch_path(root, p)) {
-                for section in text.split("diff --git ").filter(|s| s.starts_with("a/src/struct_info_generated.json")) {
-                    constants.extend_from_patch(section);
+                for f in parse_diff(&text).iter().filter(|f| f.path == "src/struct_info_generated.json") {
+                    constants.extend_from_patch(&f.added_text());
                 }
             }
         }
@@ -189,32 +126,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// lint of `emscripten/**/*.js` and of the patches' added lines (line rules).
 pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants, has_checkout: bool, report: &mut Report) {
     let out = &mut report.diagnostics;
-    let manifest = format!("{SERIES_DIR}/series.toml");
-    // DS103
-    let (code, name) = series_rule("DS103");
-    for (i, c) in series.commits.iter().enumerate() {
-        let n = c.subject.chars().count();
-        if n > MAX_SUBJECT {
-            out.push(
-                Diagnostic::file_level(code, name, &manifest, format!("commit {} subject is {n} characters (max {MAX_SUBJECT}): \"{}\"", i + 1, c.subject))
-                    .with_help("shorten the subject on the branch, then `dsock export`"),
-            );
-        }
-        if c.body.trim().is_empty() {
-            out.push(
-                Diagnostic::file_level(code, name, &manifest, format!("commit {} \"{}\" has no body saying why", i + 1, c.subject))
-                    .with_help("write the reason into the commit message, then `dsock export`"),
-            );
-        }
-    }
-    // DS104
-    let (code, name) = series_rule("DS104");
-    let mut owners: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, c) in series.commits.iter().enumerate() {
-        for f in &c.overlay {
-            owners.entry(f.as_str()).or_default().push(i + 1);
-        }
-    }
+    ds103_commit_message::check(series, out);
     let mut files = Vec::new();
     walk(&root.join(OVERLAY_DIR), &mut files);
     let on_disk: BTreeSet<String> = files
@@ -222,32 +134,14 @@ pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants,
         .filter_map(|p| p.strip_prefix(root.join(OVERLAY_DIR)).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    for f in &on_disk {
-        if !owners.contains_key(f.as_str()) {
-            out.push(
-                Diagnostic::file_level(code, name, &format!("{OVERLAY_DIR}/{f}"), "file is in no commit's overlay list")
-                    .with_help("add it to one commit's `overlay` in patch-series/series.toml, or delete it"),
-            );
-        }
-    }
-    for (f, by) in &owners {
-        if by.len() > 1 {
-            out.push(Diagnostic::file_level(code, name, &manifest, format!("overlay file {f} belongs to commits {by:?}")));
-        }
-        if !on_disk.contains(*f) {
-            out.push(
-                Diagnostic::file_level(code, name, &manifest, format!("overlay file {OVERLAY_DIR}/{f} (commit {}) does not exist", by[0]))
-                    .with_help("restore it, or re-export the branch with `dsock export`"),
-            );
-        }
-    }
+    ds104_overlay_ownership::check(series, &on_disk, out);
     // DS105 + lint of overlay files
     let opts = LintOptions { constants: constants.clone(), only_lines: None };
     let mut linted = 0;
     for f in &on_disk {
         let display = format!("{OVERLAY_DIR}/{f}");
         let Ok(text) = std::fs::read_to_string(root.join(OVERLAY_DIR).join(f)) else { continue };
-        whitespace_findings(&display, &text, |_| true, NO_TABS.contains(&ext(f)), out);
+        ds105_whitespace::check(&display, &text, |_| true, ds105_whitespace::tabs_forbidden(f), out);
         if ext(f) == "js" {
             out.extend(dsock_lint::lint_file(&display, &text, &opts));
             linted += 1;
@@ -259,10 +153,10 @@ pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants,
         let display = format!("{SERIES_DIR}/{p}");
         let Ok(text) = std::fs::read_to_string(Series::patch_path(root, p)) else { continue };
         patches += 1;
-        for section in patch_files(&text) {
-            let lines: BTreeSet<usize> = section.added_patch_lines.iter().copied().collect();
+        for section in parse_diff(&text) {
+            let lines = section.added_text_lines();
             // The `+` is part of the patch line; whitespace at the end is what matters.
-            whitespace_findings(&display, &text, |l| lines.contains(&l), NO_TABS.contains(&ext(&section.path)), out);
+            ds105_whitespace::check(&display, &text, |l| lines.contains(&l), ds105_whitespace::tabs_forbidden(&section.path), out);
             if section.path.ends_with("settings.js") && !has_checkout {
                 // DS015 works on comment lines; lint the patch text restricted to added lines
                 // (with a checkout the patched file itself is linted instead).
@@ -281,7 +175,6 @@ pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants,
     report.ran.push(format!("lint: {linted} overlay JS file(s), added lines of {patches} patch(es)"));
 }
 
-/// Lines (1-based, in `tip`'s version) that `base..tip` adds to `path`.
 /// Line numbers (1-based, in `tip`) each of `paths` adds between `base` and `tip`, from one
 /// `git diff-tree -p -U0` over all of them.
 fn added_lines(git: &Git, base: &str, tip: &str, paths: &[String]) -> Result<BTreeMap<String, BTreeSet<usize>>> {
@@ -292,20 +185,9 @@ fn added_lines(git: &Git, base: &str, tip: &str, paths: &[String]) -> Result<BTr
     let mut args: Vec<String> =
         ["diff-tree", "-r", "-p", "-U0", "--no-renames", "--no-ext-diff", "--no-color", base, tip, "--"].map(String::from).into();
     args.extend(paths.iter().cloned());
-    let diff = git.run(&args)?;
-    let hunk = regex::Regex::new(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@").unwrap();
-    let mut current: Option<&mut BTreeSet<usize>> = None;
-    for line in diff.lines() {
-        if let Some(file) = line.strip_prefix("+++ b/") {
-            current = out.get_mut(file);
-        } else if line.starts_with("diff --git ") {
-            current = None;
-        } else if let Some(c) = hunk.captures(line) {
-            let start: usize = c[1].parse().unwrap_or(0);
-            let n: usize = c.get(2).map_or(1, |m| m.as_str().parse().unwrap_or(0));
-            if let Some(set) = current.as_deref_mut() {
-                set.extend(start..start + n);
-            }
+    for f in parse_diff(&git.run(&args)?) {
+        if let Some(set) = out.get_mut(&f.path) {
+            set.extend(f.added_new_lines());
         }
     }
     Ok(out)
@@ -315,22 +197,9 @@ fn added_lines(git: &Git, base: &str, tip: &str, paths: &[String]) -> Result<BTr
 /// linters, DS106.
 pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path, git: &Git, constants: &Constants, opts: &SeriesOptions, report: &mut Report) -> Result<()> {
     let t = std::time::Instant::now();
-    let built = match apply::build(git, series, root) {
+    let built = match ds101_series_applies::check(git, series, root, &mut report.diagnostics) {
         Ok(built) => built,
-        Err(e) => {
-            let (code, name) = series_rule("DS101");
-            let (d, why) = match e.does_not_apply() {
-                Some(DoesNotApply::ToBase { failure, .. }) => (
-                    Diagnostic::file_level(code, name, &failure.file, failure.to_string())
-                        .with_help("rebase the series (`dsock rebase`) or re-export the branch (`dsock export`)"),
-                    "the series does not apply",
-                ),
-                _ => {
-                    let d = Diagnostic::file_level(code, name, &format!("{SERIES_DIR}/series.toml"), e.message());
-                    (match e.hint() { Some(h) => d.with_help(h), None => d }, "the series could not be built")
-                }
-            };
-            report.diagnostics.push(d);
+        Err(why) => {
             report.skipped.push(format!("SKIPPED: export --check, patched-file lint, upstream linters, struct_info: {why}"));
             return Ok(());
         }
@@ -340,25 +209,9 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
     report.ran.push(format!("applies: {} commit(s) on {:.12} (in memory, {} ms)", built.len(), base, t.elapsed().as_millis()));
     // DS102
     let t = std::time::Instant::now();
-    match export::plan(git, &tip, &base, &series.upstream, Some(series), root) {
-        Ok(plan) => {
-            let (code, name) = series_rule("DS102");
-            for change in plan.changes(root) {
-                let path = change.path().to_string_lossy().into_owned();
-                let what = match change {
-                    export::FileChange::Add(_) => "re-exporting the series would create this file",
-                    export::FileChange::Modify(_) => "re-exporting the series would change this file",
-                    export::FileChange::Mode(_) => "re-exporting the series would change this file's mode",
-                    export::FileChange::Remove(_) => "re-exporting the series would delete this file",
-                };
-                report.diagnostics.push(
-                    Diagnostic::file_level(code, name, &path, what)
-                        .with_help("run `dsock apply` then `dsock export`, and commit the result"),
-                );
-            }
-            report.ran.push(format!("export --check ({} ms)", t.elapsed().as_millis()));
-        }
-        Err(e) => report.skipped.push(format!("SKIPPED: export --check: {}", e.message())),
+    match ds102_export_drift::check(git, &tip, &base, series, root, &mut report.diagnostics) {
+        Ok(()) => report.ran.push(format!("export --check ({} ms)", t.elapsed().as_millis())),
+        Err(e) => report.skipped.push(format!("SKIPPED: export --check: {}", e.message)),
     }
     // Patched upstream JS files: lint their added lines.
     let t = std::time::Instant::now();
@@ -391,184 +244,20 @@ pub fn check_series_with_checkout(root: &Path, series: &Series, checkout: &Path,
     if opts.upstream_linters {
         let mut files: Vec<String> = lint_targets;
         files.extend(overlay.iter().map(|s| s.to_string()));
-        upstream_linters(checkout, git, &tip, &files, report);
+        upstream_linters::run(checkout, git, &tip, &files, report);
     } else {
         report.skipped.push("SKIPPED: upstream linters (eslint, ruff): --no-upstream-linters".into());
     }
     if opts.struct_info {
-        struct_info(checkout, git, &tip, report)?;
+        ds106_struct_info_generated::check(checkout, git, &tip, report)?;
     } else {
         report.skipped.push("SKIPPED: struct_info regeneration (DS106): pass --struct-info (needs the toolchain; slow)".into());
     }
     Ok(())
 }
 
-fn tool_output(mut cmd: Command) -> Result<std::process::Output, String> {
+pub(crate) fn tool_output(mut cmd: Command) -> Result<std::process::Output, String> {
     cmd.output().map_err(|e| e.to_string())
-}
-
-/// eslint (via the checkout's node_modules) and ruff on `files` as of `tip`, fed on stdin
-/// so the checkout's work tree is never touched.
-fn upstream_linters(checkout: &Path, git: &Git, tip: &str, files: &[String], report: &mut Report) {
-    let eslint = checkout.join("node_modules/.bin/eslint");
-    let js: Vec<&String> = files.iter().filter(|f| matches!(ext(f), "js" | "mjs")).collect();
-    if !eslint.exists() {
-        report.skipped.push(format!("SKIPPED: eslint: {} has no node_modules (run `npm ci` there)", checkout.display()));
-    } else {
-        // The checkout's eslint.config.mjs declares every setting in *its* src/settings.js as
-        // a global; settings the series adds are declared here so they are not no-undef.
-        let added_settings = added_settings(git, tip);
-        let mut n = 0;
-        for f in &js {
-            let Ok(Some(bytes)) = git.read_blob(tip, f) else { continue };
-            let mut cmd = Command::new("npm");
-            cmd.current_dir(checkout).args(["exec", "--no", "--", "eslint", "--format", "json", "--stdin", "--stdin-filename", f]);
-            for name in &added_settings {
-                cmd.args(["--global", name]);
-            }
-            let out = match run_with_stdin(cmd, &bytes) {
-                Ok(o) => o,
-                Err(e) => {
-                    report.skipped.push(format!("SKIPPED: eslint: {e}"));
-                    break;
-                }
-            };
-            n += 1;
-            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else { continue };
-            for file in v.as_array().into_iter().flatten() {
-                for m in file["messages"].as_array().into_iter().flatten() {
-                    let msg = m["message"].as_str().unwrap_or("");
-                    if msg.starts_with("File ignored") {
-                        continue;
-                    }
-                    let rule = m["ruleId"].as_str().unwrap_or("parse");
-                    report.diagnostics.push(Diagnostic::at_line(
-                        &format!("eslint:{rule}"),
-                        rule,
-                        &format!("{f} (patched)"),
-                        m["line"].as_u64().unwrap_or(1) as usize,
-                        m["column"].as_u64().unwrap_or(1) as usize,
-                        msg,
-                    ));
-                }
-            }
-        }
-        report.ran.push(format!("eslint: {n} file(s) with {}/eslint.config.mjs", checkout.display()));
-    }
-    let py: Vec<&String> = files.iter().filter(|f| ext(f) == "py").collect();
-    match tool_output({
-        let mut c = Command::new("ruff");
-        c.arg("--version");
-        c
-    }) {
-        Err(_) => report.skipped.push("SKIPPED: ruff: not installed (`pip install ruff`)".into()),
-        // Without upstream's config ruff would fall back to whatever config it finds
-        // above the directory (or its defaults) and report rules upstream does not use.
-        Ok(_) if !py.is_empty() && !checkout.join("pyproject.toml").is_file() => report.skipped.push(format!(
-            "SKIPPED: ruff: {} has no pyproject.toml in its work tree (upstream's ruff config); check out main there",
-            checkout.display()
-        )),
-        Ok(_) => {
-            for f in &py {
-                let Ok(Some(bytes)) = git.read_blob(tip, f) else { continue };
-                let mut cmd = Command::new("ruff");
-                cmd.current_dir(checkout).args(["check", "--output-format", "json", "--stdin-filename", f, "-"]);
-                let Ok(out) = run_with_stdin(cmd, &bytes) else { continue };
-                let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else { continue };
-                for m in v.as_array().into_iter().flatten() {
-                    let rule = m["code"].as_str().unwrap_or("syntax");
-                    report.diagnostics.push(Diagnostic::at_line(
-                        &format!("ruff:{rule}"),
-                        rule,
-                        &format!("{f} (patched)"),
-                        m["location"]["row"].as_u64().unwrap_or(1) as usize,
-                        m["location"]["column"].as_u64().unwrap_or(1) as usize,
-                        m["message"].as_str().unwrap_or(""),
-                    ));
-                }
-            }
-            report.ran.push(format!("ruff: {} file(s) with {}/pyproject.toml", py.len(), checkout.display()));
-        }
-    }
-}
-
-/// `var NAME` settings in `src/settings.js` at `tip` that the checkout's work tree lacks.
-fn added_settings(git: &Git, tip: &str) -> Vec<String> {
-    let names = |text: &str| -> BTreeSet<String> {
-        dsock_lint::regex!(r"(?m)^var ([A-Z_][A-Z0-9_]*)\b").captures_iter(text).map(|c| c[1].to_string()).collect()
-    };
-    let Ok(Some(new)) = git.read_blob(tip, "src/settings.js") else { return vec![] };
-    let old = std::fs::read_to_string(git.dir().join("src/settings.js")).unwrap_or_default();
-    let (new, old) = (names(&String::from_utf8_lossy(&new)), names(&old));
-    new.difference(&old).cloned().collect()
-}
-
-fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Result<std::process::Output, String> {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
-    child.stdin.take().expect("piped").write_all(input).map_err(|e| e.to_string())?;
-    child.wait_with_output().map_err(|e| e.to_string())
-}
-
-/// DS106: run gen_struct_info.py in a temporary worktree at `tip` and compare.
-///
-/// The worktree is bootstrapped the way a fresh clone is (`tools/maint/create_entry_points.py`
-/// for the `emcc` launchers; the checkout's `node_modules` linked in), and removed after.
-fn struct_info(checkout: &Path, git: &Git, tip: &str, report: &mut Report) -> Result<()> {
-    if std::env::var_os("EM_CONFIG").is_none() {
-        report.skipped.push("SKIPPED: struct_info regeneration (DS106): no toolchain in the environment (EM_CONFIG unset; `. ~/.local/share/dsock/toolchain/env.sh`)".into());
-        return Ok(());
-    }
-    let dir = tempfile::tempdir()?;
-    let wt_path = dir.path().join("wt");
-    git.add_worktree(&wt_path, tip)?;
-    let result = regenerate(checkout, git, tip, &wt_path, report);
-    let _ = git.run(["worktree", "remove", "--force", &wt_path.to_string_lossy()]);
-    result
-}
-
-fn regenerate(checkout: &Path, git: &Git, tip: &str, wt_path: &Path, report: &mut Report) -> Result<()> {
-    let mut boot = Command::new("python3");
-    boot.current_dir(wt_path).arg("tools/maint/create_entry_points.py");
-    let out = tool_output(boot).map_err(Error::environment)?;
-    if !out.status.success() {
-        report.skipped.push(format!("SKIPPED: struct_info regeneration (DS106): create_entry_points.py failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")));
-        return Ok(());
-    }
-    // What `bootstrap.py` records after `npm ci` and the entry points (see the guide).
-    fs_err::create_dir_all(wt_path.join("out"))?;
-    for stamp in ["npm_packages", "create_entry_points", "git_submodules", "install_hooks"] {
-        fs_err::write(wt_path.join("out").join(format!("{stamp}.stamp")), "")?;
-    }
-    #[cfg(unix)]
-    if checkout.join("node_modules").is_dir() {
-        let _ = std::os::unix::fs::symlink(checkout.join("node_modules"), wt_path.join("node_modules"));
-    }
-    let mut found = Vec::new();
-    for (args, file) in [(vec!["-q"], "src/struct_info_generated.json"), (vec!["-q", "--wasm64"], "src/struct_info_generated_wasm64.json")] {
-        let mut cmd = Command::new("python3");
-        cmd.current_dir(wt_path).arg("tools/gen_struct_info.py").args(&args);
-        let out = tool_output(cmd).map_err(Error::environment)?;
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let why = stderr.lines().find(|l| l.contains("error:")).or_else(|| stderr.lines().last()).unwrap_or("");
-            report.skipped.push(format!("SKIPPED: struct_info regeneration ({file}): gen_struct_info.py failed: {why}"));
-            return Ok(());
-        }
-        let regenerated = fs_err::read(wt_path.join(file))?;
-        let committed = git.read_blob(tip, file)?.unwrap_or_default();
-        if regenerated != committed {
-            let (code, name) = series_rule("DS106");
-            found.push(
-                Diagnostic::file_level(code, name, file, "differs from what tools/gen_struct_info.py generates from the headers")
-                    .with_help("run ./tools/gen_struct_info.py (and --wasm64) on the applied branch, amend, `dsock export`"),
-            );
-        }
-    }
-    report.diagnostics.extend(found);
-    report.ran.push("struct_info: regenerated with tools/gen_struct_info.py and compared".into());
-    Ok(())
 }
 
 /// Series mode: everything `dsock check` does without FILE arguments.

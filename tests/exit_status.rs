@@ -99,7 +99,7 @@ fn exit_4_internal_error_and_the_class_table() {
     assert_eq!(CommandError::internal("bug").exit_status(), ExitStatus::Internal);
     assert_eq!(ExitStatus::Internal as u8, 4);
     let failure = ApplyFailure { index: 0, id: "I0".into(), subject: "s".into(), file: "f".into(), detail: "d".into() };
-    let not_applied: CommandError = DoesNotApply::ToBase { base: "0".repeat(40), failure }.into();
+    let not_applied: CommandError = DoesNotApply::ToBase { base: "0".repeat(40).parse().unwrap(), failure }.into();
     assert_eq!(not_applied.exit_status(), ExitStatus::Failure);
     for e in [
         CommandError::usage("u"),

@@ -58,7 +58,7 @@ fn fixture() -> Fx {
     std::fs::write(repo.join("emscripten/src/lib/libsockfs_direct.js"), BACKEND).unwrap();
     write_series(&repo, &base, "Gate shutdown on DIRECT_SOCKETS too");
     std::fs::write(repo.join("patch-series/review.toml"), review_toml(ID2)).unwrap();
-    Fx { _tmp: tmp, ems, repo, git, base }
+    Fx { _tmp: tmp, ems, repo, git, base: base.into() }
 }
 
 fn write_series(repo: &Path, base: &str, subject1: &str) {

@@ -19,7 +19,7 @@
 use std::path::Path;
 
 use crate::error::{ApplyFailure, DoesNotApply, Error, Result};
-use crate::git::{Git, Ident, TempIndex};
+use crate::git::{CommitId, FileMode, Git, Ident, TempIndex};
 use crate::series::{Series, OVERLAY_DIR};
 
 /// Ref holding the last branch tip dsock wrote from, or recorded into, the series
@@ -40,7 +40,7 @@ pub struct BuiltCommit {
     pub id: String,
     pub subject: String,
     /// Full commit id in the checkout's object store.
-    pub sha: String,
+    pub sha: CommitId,
 }
 
 /// Build every series commit on `series.upstream.base`, in memory (objects only; no ref,
@@ -143,7 +143,7 @@ fn overlay_versions(
     let mut out = std::collections::BTreeMap::new();
     for ((k, f, path), blob) in owned.into_iter().zip(blobs) {
         let c = &series.commits[k];
-        let mode = if is_exec(&path) { "100755" } else { "100644" }.to_string();
+        let mode = FileMode::of_path(&path).as_str().to_string();
         // A patch whose file list cannot be read here is reversed anyway (git decides).
         let later: Vec<&String> = series.commits[k + 1..]
             .iter()
@@ -182,16 +182,6 @@ fn overlay_versions(
 /// The paths a `git format-patch`/`git diff` patch names, both sides of each file.
 fn patch_paths(patch: &str) -> Vec<String> {
     crate::patch::parse_diff(patch).into_iter().flat_map(|f| [f.old_path, f.path]).collect()
-}
-
-#[cfg(unix)]
-fn is_exec(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o111 != 0).unwrap_or(false)
-}
-#[cfg(not(unix))]
-fn is_exec(_: &Path) -> bool {
-    false
 }
 
 /// What happened to the branch.
@@ -331,15 +321,15 @@ fn is_recorded(git: &Git, series: &Series, repo_root: &Path, branch: &str, tip: 
 
 /// The result of [`materialize`].
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Materialized {
+pub struct Applied {
     /// The series base (full sha).
-    pub base: String,
+    pub base: CommitId,
     /// What the commits were built on (= base unless `onto` was given).
-    pub onto: String,
+    pub onto: CommitId,
     /// The built commits, oldest first (already-upstream commits dropped when `onto` moved).
     pub commits: Vec<BuiltCommit>,
     /// Tip commit (= `onto` for an empty series).
-    pub tip: String,
+    pub tip: CommitId,
     pub update: BranchUpdate,
 }
 
@@ -361,7 +351,7 @@ pub fn materialize(
     onto: Option<&str>,
     branch: &str,
     force: bool,
-) -> Result<Materialized> {
+) -> Result<Applied> {
     materialize_with(git, series, repo_root, onto, branch, force, false)
 }
 
@@ -375,7 +365,7 @@ pub fn materialize_with(
     branch: &str,
     force: bool,
     dry_run: bool,
-) -> Result<Materialized> {
+) -> Result<Applied> {
     let built = build(git, series, repo_root)?;
     let base = git.rev_parse_commit(&series.upstream.base)?;
     let (onto_sha, commits) = match onto {
@@ -402,7 +392,7 @@ pub fn materialize_with(
     let tip = commits.last().map(|c: &BuiltCommit| c.sha.clone()).unwrap_or_else(|| onto_sha.clone());
     let reason = format!("dsock apply onto {onto_sha:.12}");
     let update = update_branch_impl(git, series, repo_root, branch, &tip, force, &reason, dry_run)?;
-    Ok(Materialized { base, onto: onto_sha, commits, tip, update })
+    Ok(Applied { base, onto: onto_sha, commits, tip, update })
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ impl fmt::Display for ApplyFailure {
 pub enum DoesNotApply {
     /// A patch of the series does not apply to the recorded base.
     #[error("the series does not apply to its base {base:.12}: {failure}")]
-    ToBase { base: String, failure: ApplyFailure },
+    ToBase { base: crate::git::CommitId, failure: ApplyFailure },
     /// Replayed onto `onto` (a rev as the user gave it), a commit conflicts.
     #[error("the series does not apply onto {onto}: commit \"{subject}\" conflicts in {}", paths.join(", "))]
     Onto { onto: String, subject: String, paths: Vec<String> },

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::git::{Git, Ident};
+use crate::git::{FileMode, Git, Ident};
 use crate::series::{
     compose_message, parse_message, Series, SeriesCommit, Upstream, OVERLAY_DIR, PATCHES_DIR,
     SERIES_DIR, UPSTREAM_URL,
@@ -48,26 +48,26 @@ pub struct ExportPlan {
 
 /// One difference between a plan and the files on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileChange {
+pub enum RepoChange {
     Add(PathBuf),
     Modify(PathBuf),
     Mode(PathBuf),
     Remove(PathBuf),
 }
 
-impl FileChange {
+impl RepoChange {
     pub fn path(&self) -> &Path {
         match self {
-            FileChange::Add(p) | FileChange::Modify(p) | FileChange::Mode(p) | FileChange::Remove(p) => p,
+            RepoChange::Add(p) | RepoChange::Modify(p) | RepoChange::Mode(p) | RepoChange::Remove(p) => p,
         }
     }
     /// The status letter `export` prints (`A`, `M`, `D`, …).
     pub fn letter(&self) -> &'static str {
         match self {
-            FileChange::Add(_) => "A",
-            FileChange::Modify(_) => "M",
-            FileChange::Mode(_) => "M (mode)",
-            FileChange::Remove(_) => "D",
+            RepoChange::Add(_) => "A",
+            RepoChange::Modify(_) => "M",
+            RepoChange::Mode(_) => "M (mode)",
+            RepoChange::Remove(_) => "D",
         }
     }
 }
@@ -84,7 +84,7 @@ pub fn detect_base(git: &Git, tip: &str, recorded: Option<&str>, upstream_branch
             candidates.push(b.to_string());
         }
     }
-    for r in [format!("refs/remotes/origin/{upstream_branch}"), format!("refs/heads/{upstream_branch}")] {
+    for r in crate::git::upstream_refs(upstream_branch) {
         if git.try_rev_parse(&r).is_some() {
             if let Some(mb) = git.merge_base(tip, &r) {
                 candidates.push(mb);
@@ -178,12 +178,12 @@ pub fn plan(
         }
         let tip_modes = git.path_modes(tip, &owned)?;
         let regular: Vec<String> =
-            owned.iter().filter(|p| matches!(tip_modes.get(*p).map(String::as_str), Some("100644" | "100755"))).cloned().collect();
+            owned.iter().filter(|p| tip_modes.get(*p).and_then(|m| FileMode::parse(m)).is_some()).cloned().collect();
         let mut contents: BTreeMap<String, Option<Vec<u8>>> = regular.iter().cloned().zip(git.read_blobs(tip, &regular)?).collect();
         for path in &owned {
             let mode = tip_modes.get(path).cloned();
             let bytes = match (mode.as_deref(), contents.remove(path).flatten()) {
-                (Some("100644" | "100755"), Some(b)) => b,
+                (Some(m), Some(b)) if FileMode::parse(m).is_some() => b,
                 (Some(m), _) => {
                     return Err(Error::usage(format!(
                         "{path} (added by {:.12} \"{subject}\") has mode {m} at the branch tip; \
@@ -202,7 +202,7 @@ pub fn plan(
             all_overlay.insert(path.clone(), id.clone());
             files.insert(
                 Path::new(OVERLAY_DIR).join(path),
-                PlannedFile { bytes, executable: mode.as_deref() == Some("100755") },
+                PlannedFile { bytes, executable: mode.as_deref().and_then(FileMode::parse) == Some(FileMode::Executable) },
             );
         }
 
@@ -228,7 +228,7 @@ pub fn plan(
         files.insert(Path::new(SERIES_DIR).join(&rel), PlannedFile { bytes: patch, executable: false });
     }
 
-    let upstream = Upstream { url: upstream.url.clone(), branch: upstream.branch.clone(), base: git.rev_parse_commit(base)? };
+    let upstream = Upstream { url: upstream.url.clone(), branch: upstream.branch.clone(), base: git.rev_parse_commit(base)?.into() };
     let series = Series { upstream, commits };
     series.validate().map_err(|e| Error::internal(format!("export produced an invalid series: {e}")))?;
     files.insert(
@@ -342,29 +342,29 @@ pub fn slug(subject: &str) -> String {
 
 impl ExportPlan {
     /// Differences between this plan and the files under `repo_root`.
-    pub fn changes(&self, repo_root: &Path) -> Vec<FileChange> {
+    pub fn changes(&self, repo_root: &Path) -> Vec<RepoChange> {
         let mut out = Vec::new();
         for (rel, want) in &self.files {
             let path = repo_root.join(rel);
             match std::fs::read(&path) {
-                Err(_) => out.push(FileChange::Add(rel.clone())),
-                Ok(have) if have != want.bytes => out.push(FileChange::Modify(rel.clone())),
-                Ok(_) if is_executable(&path) != want.executable => out.push(FileChange::Mode(rel.clone())),
+                Err(_) => out.push(RepoChange::Add(rel.clone())),
+                Ok(have) if have != want.bytes => out.push(RepoChange::Modify(rel.clone())),
+                Ok(_) if (FileMode::of_path(&path) == FileMode::Executable) != want.executable => out.push(RepoChange::Mode(rel.clone())),
                 Ok(_) => {}
             }
         }
-        out.extend(self.stale.iter().cloned().map(FileChange::Remove));
+        out.extend(self.stale.iter().cloned().map(RepoChange::Remove));
         out
     }
 
     /// Write the plan under `repo_root`: changed files, modes, and removal of stale files
     /// (and directories under `emscripten/` they leave empty).
-    pub fn write(&self, repo_root: &Path) -> Result<Vec<FileChange>> {
+    pub fn write(&self, repo_root: &Path) -> Result<Vec<RepoChange>> {
         let changes = self.changes(repo_root);
         for change in &changes {
             let path = repo_root.join(change.path());
             match change {
-                FileChange::Remove(_) => {
+                RepoChange::Remove(_) => {
                     fs_err::remove_file(&path)?;
                     let stop = repo_root.join(OVERLAY_DIR);
                     let mut dir = path.parent();
@@ -390,16 +390,6 @@ impl ExportPlan {
 }
 
 #[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o111 != 0).unwrap_or(false)
-}
-#[cfg(not(unix))]
-fn is_executable(_: &Path) -> bool {
-    false
-}
-
-#[cfg(unix)]
 fn set_executable(path: &Path, exec: bool) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mut perm = fs_err::metadata(path)?.permissions();
@@ -422,7 +412,7 @@ pub struct Exported {
     /// Notes for the user: work-tree changes or a `git am` in progress that are not exported.
     pub warnings: Vec<String>,
     /// The files that changed (or, with `check`, would change).
-    pub changes: Vec<FileChange>,
+    pub changes: Vec<RepoChange>,
     /// The plan, with the wanted bytes of every file (for showing the drift).
     pub plan: ExportPlan,
 }
@@ -457,7 +447,7 @@ pub fn export_branch(git: &Git, repo_root: &Path, branch: &str, base: Option<&st
         base: String::new(),
     });
     let base = match base {
-        Some(b) => git.rev_parse_commit(b)?,
+        Some(b) => git.rev_parse_commit(b)?.into(),
         None => detect_base(git, &tip, previous.as_ref().map(|p| p.upstream.base.as_str()), &upstream.branch)?,
     };
     let plan = plan(git, &tip, &base, &upstream, previous.as_ref(), repo_root)?;

@@ -101,6 +101,129 @@ impl MergeTree {
     }
 }
 
+/// A full commit id (40 hex digits, as `git rev-parse` prints it). Derefs to `&str` so it
+/// passes where git arguments are expected; `{:.12}` abbreviates it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CommitId(String);
+
+impl CommitId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for CommitId {
+    type Err = Error;
+    /// A full id: 40 (SHA-1) or 64 (SHA-256) lowercase hex digits.
+    fn from_str(s: &str) -> Result<CommitId> {
+        if matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            Ok(CommitId(s.to_string()))
+        } else {
+            Err(Error::usage(format!("{s:?} is not a full commit id")))
+        }
+    }
+}
+
+impl std::ops::Deref for CommitId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<OsStr> for CommitId {
+    fn as_ref(&self) -> &OsStr {
+        OsStr::new(&self.0)
+    }
+}
+
+impl std::fmt::Display for CommitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl PartialEq<str> for CommitId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<String> for CommitId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<CommitId> for String {
+    fn eq(&self, other: &CommitId) -> bool {
+        *self == other.0
+    }
+}
+
+impl From<&CommitId> for CommitId {
+    fn from(id: &CommitId) -> CommitId {
+        id.clone()
+    }
+}
+
+impl From<CommitId> for String {
+    fn from(id: CommitId) -> String {
+        id.0
+    }
+}
+
+/// The git mode of a regular file in a tree or index entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum FileMode {
+    /// `100644`
+    Regular,
+    /// `100755`
+    Executable,
+}
+
+impl FileMode {
+    /// `100644` or `100755`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileMode::Regular => "100644",
+            FileMode::Executable => "100755",
+        }
+    }
+
+    /// `Some` for the two regular-file modes; `None` for symlinks (`120000`), trees,
+    /// submodules.
+    pub fn parse(mode: &str) -> Option<FileMode> {
+        match mode {
+            "100644" => Some(FileMode::Regular),
+            "100755" => Some(FileMode::Executable),
+            _ => None,
+        }
+    }
+
+    /// The mode git would record for the file at `path`: executable when any execute bit
+    /// is set (unix); `Regular` elsewhere or when the file cannot be read.
+    pub fn of_path(path: &Path) -> FileMode {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0) {
+                return FileMode::Executable;
+            }
+        }
+        let _ = path;
+        FileMode::Regular
+    }
+}
+
+/// Where a checkout keeps upstream's `branch`, in the order dsock prefers them:
+/// `refs/remotes/origin/<branch>`, then `refs/heads/<branch>`.
+pub fn upstream_refs(branch: &str) -> [String; 2] {
+    [format!("refs/remotes/origin/{branch}"), format!("refs/heads/{branch}")]
+}
+
 /// Handle on one git repository (a checkout or a bare repo), optionally with a
 /// private index file (`GIT_INDEX_FILE`) for plumbing that must not touch the real index.
 #[derive(Debug, Clone)]
@@ -263,8 +386,8 @@ impl Git {
     /// Full commit id of `rev` (`rev^{commit}`).
     ///
     /// Errors (Usage) when `rev` does not name a commit in this repository.
-    pub fn rev_parse_commit(&self, rev: &str) -> Result<String> {
-        self.try_rev_parse(&format!("{rev}^{{commit}}")).ok_or_else(|| {
+    pub fn rev_parse_commit(&self, rev: &str) -> Result<CommitId> {
+        self.try_rev_parse(&format!("{rev}^{{commit}}")).map(CommitId).ok_or_else(|| {
             Error::usage(format!("{rev:?} is not a commit in {}", self.dir.display()))
         })
     }
@@ -534,7 +657,7 @@ impl Git {
         parents: &[&str],
         message: &str,
         ident: &Ident,
-    ) -> Result<String> {
+    ) -> Result<CommitId> {
         let mut args: Vec<String> = vec!["commit-tree".into(), tree.into()];
         for p in parents {
             args.push("-p".into());
@@ -548,7 +671,7 @@ impl Git {
             .with_env("GIT_COMMITTER_EMAIL", &ident.email)
             .with_env("GIT_COMMITTER_DATE", &ident.date);
         let out = g.run_bytes(&args, Some(message.as_bytes()))?;
-        Ok(String::from_utf8_lossy(&out).trim().to_string())
+        Ok(CommitId(String::from_utf8_lossy(&out).trim().to_string()))
     }
 
     /// Point `refname` at `new` with a reflog message. With `old = Some(sha)` the update
@@ -865,7 +988,7 @@ mod tests {
         run(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
         let git = Git::open(dir.path()).unwrap();
         let head = git.rev_parse_commit("HEAD").unwrap();
-        (dir, git, head)
+        (dir, git, head.to_string())
     }
 
     /// The same removal through a private index (`update-index --force-remove`), which is

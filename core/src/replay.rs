@@ -21,14 +21,14 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::git::{Git, Ident};
+use crate::git::{upstream_refs, CommitId, Git, Ident};
 use crate::series::Series;
 
 use crate::build::{self, BuiltCommit};
 
 /// One conflicting region of a merged file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hunk {
+pub struct ConflictHunk {
     /// 1-based line of the `<<<<<<<` marker in the merged file.
     pub line: usize,
     /// The region, markers included.
@@ -41,7 +41,7 @@ pub struct ConflictFile {
     pub path: String,
     /// Index stages present: 1 base, 2 new upstream, 3 the series commit.
     pub stages: Vec<u8>,
-    pub hunks: Vec<Hunk>,
+    pub hunks: Vec<ConflictHunk>,
     /// git's messages about this file (e.g. `CONFLICT (modify/delete): …`).
     pub messages: Vec<String>,
 }
@@ -77,9 +77,9 @@ pub struct CommitReport {
     pub id: String,
     pub subject: String,
     /// The commit built on the old base.
-    pub old_sha: String,
+    pub old_sha: CommitId,
     /// The commit on the new base (clean commits before any conflict only).
-    pub new_sha: Option<String>,
+    pub new_sha: Option<CommitId>,
     /// Analysed on top of an earlier conflicted result (its outcome may change once
     /// that conflict is resolved).
     pub after_conflict: bool,
@@ -90,13 +90,13 @@ pub struct CommitReport {
 /// The whole replay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Replay {
-    pub base: String,
-    pub onto: String,
+    pub base: CommitId,
+    pub onto: CommitId,
     /// Commits in `base..onto`.
     pub upstream_commits: usize,
     pub commits: Vec<CommitReport>,
     /// The new tip when every commit is clean or already upstream.
-    pub tip: Option<String>,
+    pub tip: Option<CommitId>,
 }
 
 impl Replay {
@@ -110,13 +110,13 @@ impl Replay {
 
 /// Replay `built` (the series built on `base`) onto `onto`, in memory; writes only
 /// objects (merged trees, new commits), never refs, index or work tree.
-pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, onto: &str) -> Result<Replay> {
+pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &CommitId, onto: &CommitId) -> Result<Replay> {
     let upstream: HashMap<String, String> = git.patch_ids_in_range(base, onto)?.into_iter().collect();
     let upstream_commits = git.count(base, onto)?;
     let date = git.committer_date(onto)?;
-    let mut parent_commit = Some(onto.to_string());
+    let mut parent_commit = Some(onto.clone());
     let mut parent_tree = git.tree_of(onto)?;
-    let mut old_parent = base.to_string();
+    let mut old_parent = base.clone();
     let mut reports = Vec::new();
     let mut conflicted = false;
     for (i, c) in built.iter().enumerate() {
@@ -167,7 +167,7 @@ pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, on
                     stages: cp.stages.clone(),
                     hunks: conflict_hunks(&String::from_utf8_lossy(&blob))
                         .into_iter()
-                        .map(|h| Hunk { line: h.line, text: relabel(&h.text, &parent_tree, &c.sha, &c.subject) })
+                        .map(|h| ConflictHunk { line: h.line, text: relabel(&h.text, &parent_tree, &c.sha, &c.subject) })
                         .collect(),
                     messages,
                 });
@@ -180,7 +180,7 @@ pub fn replay(git: &Git, _series: &Series, built: &[BuiltCommit], base: &str, on
         reports.push(report);
     }
     let tip = if conflicted { None } else { parent_commit };
-    Ok(Replay { base: base.into(), onto: onto.into(), upstream_commits, commits: reports, tip })
+    Ok(Replay { base: base.clone(), onto: onto.clone(), upstream_commits, commits: reports, tip })
 }
 
 /// Replace merge-tree's object-id marker labels with words: `<<<<<<< new base` and
@@ -201,7 +201,7 @@ fn relabel(text: &str, ours: &str, theirs: &str, subject: &str) -> String {
 }
 
 /// The `<<<<<<<` … `>>>>>>>` regions of a merged file, with their 1-based start lines.
-pub fn conflict_hunks(text: &str) -> Vec<Hunk> {
+pub fn conflict_hunks(text: &str) -> Vec<ConflictHunk> {
     let mut hunks = Vec::new();
     let mut current: Option<(usize, Vec<&str>)> = None;
     for (n, line) in text.lines().enumerate() {
@@ -210,7 +210,7 @@ pub fn conflict_hunks(text: &str) -> Vec<Hunk> {
         } else if let Some((start, mut lines)) = current.take() {
             lines.push(line);
             if line.starts_with(">>>>>>> ") {
-                hunks.push(Hunk { line: start, text: lines.join("\n") });
+                hunks.push(ConflictHunk { line: start, text: lines.join("\n") });
             } else {
                 current = Some((start, lines));
             }
@@ -220,9 +220,9 @@ pub fn conflict_hunks(text: &str) -> Vec<Hunk> {
 }
 
 /// The default new base: `origin/<branch>` if the checkout has it, else `<branch>`.
-pub fn default_onto(git: &Git, upstream_branch: &str) -> Result<(String, String)> {
-    for r in [format!("refs/remotes/origin/{upstream_branch}"), format!("refs/heads/{upstream_branch}")] {
-        if let Some(sha) = git.try_rev_parse(&format!("{r}^{{commit}}")) {
+pub fn default_onto(git: &Git, upstream_branch: &str) -> Result<(String, CommitId)> {
+    for r in upstream_refs(upstream_branch) {
+        if let Ok(sha) = git.rev_parse_commit(&r) {
             let name = r.trim_start_matches("refs/remotes/").trim_start_matches("refs/heads/").to_string();
             return Ok((name, sha));
         }
@@ -439,14 +439,14 @@ pub fn stop_in_am(
     branch: &str,
     force: bool,
     replay: &Replay,
-    onto: &str,
+    onto: &CommitId,
 ) -> Result<RebaseResult> {
     let first = replay.first_conflict().expect("stop_in_am needs a conflict");
     let prefix_tip = replay.commits[..first.index - 1]
         .iter()
         .rev()
         .find_map(|c| c.new_sha.clone())
-        .unwrap_or_else(|| onto.to_string());
+        .unwrap_or_else(|| onto.clone());
     let reason = format!("dsock rebase onto {onto:.12} (stopped at a conflict)");
     let update = build::update_branch(git, series, root, branch, &prefix_tip, force, &reason)?;
     // Where the session runs: the work tree that has the branch, else the checkout.

@@ -14,7 +14,7 @@ use crate::error::{ApplyFailure, DoesNotApply, Result};
 use crate::series::Series;
 
 use crate::build as apply;
-use crate::git::Git;
+use crate::git::{CommitId, Git};
 use crate::replay::{self as rebase, Replay};
 
 /// State of the PR branch in the checkout.
@@ -35,12 +35,12 @@ pub enum BranchState {
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     pub checkout: String,
-    pub base: String,
+    pub base: CommitId,
     pub base_subject: Option<String>,
     pub commits: usize,
     /// `origin/main` or `main`, as found in the checkout.
     pub upstream_ref: Option<String>,
-    pub upstream_sha: Option<String>,
+    pub upstream_sha: Option<CommitId>,
     /// Commits in `base..upstream`.
     pub upstream_ahead: Option<usize>,
     /// `None` when the series applies to its base.
@@ -96,7 +96,7 @@ pub fn compute(root: &Path, series: &Series, git: &Git, checkout: &Path, branch:
     let branch_tip = git.try_rev_parse(&format!("refs/heads/{branch}^{{commit}}"));
     let branch_state = match &branch_tip {
         None => BranchState::Missing,
-        Some(t) if Some(t) == applied_tip.as_ref() => BranchState::Applied,
+        Some(t) if applied_tip.as_ref().is_some_and(|a| a == t) => BranchState::Applied,
         Some(t) => {
             let recorded = git.is_ancestor(&base, t)
                 && crate::export::plan(git, t, &base, &series.upstream, Some(&series), &root)

@@ -112,7 +112,7 @@ fn run_range(ctx: &mut CommandContext, args: &Args, style: Style) -> CommandResu
         }
         None => {
             let cur = super::load_current(ctx)?;
-            ("working series".to_string(), cur.materialized.base, cur.commits, Some(cur.git))
+            ("working series".to_string(), cur.materialized.base.to_string(), cur.commits, Some(cur.git))
         }
     };
     if new_n == Some(old.version) {

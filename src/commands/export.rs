@@ -5,7 +5,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use dsock_core::export::{export_branch, FileChange, DEFAULT_BRANCH};
+use dsock_core::export::{export_branch, RepoChange, DEFAULT_BRANCH};
 
 use crate::config;
 use crate::context::CommandContext;
@@ -107,7 +107,7 @@ fn export_and_print(
     branch: &str,
     base: Option<&str>,
     check: bool,
-) -> CommandResult<Vec<FileChange>> {
+) -> CommandResult<Vec<RepoChange>> {
     let exported = export_branch(git, repo_root, branch, base, check)?;
     for w in &exported.warnings {
         writeln!(ctx.err, "warning: {w}")?;
@@ -115,7 +115,7 @@ fn export_and_print(
     for c in &exported.changes {
         writeln!(ctx.out, "{:<8} {}", c.letter(), c.path().display())?;
         if check {
-            if let (FileChange::Modify(p), Some(want)) = (c, exported.plan.files.get(c.path())) {
+            if let (RepoChange::Modify(p), Some(want)) = (c, exported.plan.files.get(c.path())) {
                 let have = std::fs::read(repo_root.join(p)).unwrap_or_default();
                 print_diff(ctx, p, &have, &want.bytes)?;
             }

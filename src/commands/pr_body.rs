@@ -59,7 +59,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     }
     let (new_name, new_base, new_commits) = match &newer {
         Some(v) => (v.name(), v.base.clone(), v.commits.as_slice()),
-        None => ("this version".to_string(), cur.materialized.base.clone(), cur.commits.as_slice()),
+        None => ("this version".to_string(), cur.materialized.base.to_string(), cur.commits.as_slice()),
     };
     let upstream = match &older {
         Some(o) => current::upstream_for(Some(&cur.git), &o.base, &new_base),

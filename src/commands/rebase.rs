@@ -136,7 +136,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         let reason = format!("dsock rebase onto {onto:.12}");
         build::update_branch(&git, &series, &root, &args.branch, tip, args.force, &reason)?;
         let changed_files = export_paths(&git, &root, &args.branch, &onto)?;
-        RebaseResult::Rebased { tip: tip.clone(), changed_files }
+        RebaseResult::Rebased { tip: tip.to_string(), changed_files }
     } else {
         stop_in_am(&git, &checkout.path, &series, &root, &args.branch, args.force, &replay, &onto)?
     };

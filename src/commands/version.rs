@@ -56,7 +56,7 @@ fn tag(ctx: &mut CommandContext, args: &TagArgs) -> CommandResult {
     }
     let v = SentVersion {
         version: next,
-        base: cur.materialized.base.clone(),
+        base: cur.materialized.base.to_string(),
         note: args.message.clone(),
         commits: cur.commits.clone(),
     };

@@ -41,7 +41,7 @@ pub fn materialize(checkout: &Git, checkout_dir: &Path, series: &Series, repo_ro
     let dir = tempfile::Builder::new().prefix("dsock-test-").tempdir()?;
     let path = dir.path().join("emscripten");
     checkout.add_worktree(&path, &commit)?;
-    let tree = TempTree { path: path.clone(), commit, checkout: checkout.clone(), _dir: dir };
+    let tree = TempTree { path: path.clone(), commit: commit.into(), checkout: checkout.clone(), _dir: dir };
     bootstrap(&path, checkout_dir, python)?;
     Ok(tree)
 }

@@ -8,7 +8,7 @@ use dsock_lint::diagnostic::Diagnostic;
 use dsock_lint::rules::ds102_export_drift::ExportDrift;
 
 use crate::error::Result;
-use crate::export::{self, FileChange};
+use crate::export::{self, RepoChange};
 use crate::git::Git;
 use crate::series::Series;
 
@@ -19,10 +19,10 @@ pub fn check(git: &Git, tip: &str, base: &str, series: &Series, root: &Path, out
     for change in plan.changes(root) {
         let path = change.path().to_string_lossy().into_owned();
         let what = match change {
-            FileChange::Add(_) => "re-exporting the series would create this file",
-            FileChange::Modify(_) => "re-exporting the series would change this file",
-            FileChange::Mode(_) => "re-exporting the series would change this file's mode",
-            FileChange::Remove(_) => "re-exporting the series would delete this file",
+            RepoChange::Add(_) => "re-exporting the series would create this file",
+            RepoChange::Modify(_) => "re-exporting the series would change this file",
+            RepoChange::Mode(_) => "re-exporting the series would change this file's mode",
+            RepoChange::Remove(_) => "re-exporting the series would delete this file",
         };
         out.push(Diagnostic::file_level(m.code, m.name, &path, what).with_help("run `dsock apply` then `dsock export`, and commit the result"));
     }

@@ -9,16 +9,16 @@ use crate::patch::diff_part;
 use super::range_diff::UpstreamCommit;
 use super::ReviewCommit;
 use crate::error::Result;
-use crate::git::Git;
+use crate::git::{CommitId, Git};
 use crate::series::Series;
 
 /// The series as commit objects in a checkout's object database.
 #[derive(Debug, Clone)]
 pub struct Materialized {
     /// Full sha of `upstream.base`.
-    pub base: String,
+    pub base: CommitId,
     /// One sha per series commit, in order (parent chain from `base`).
-    pub shas: Vec<String>,
+    pub shas: Vec<CommitId>,
 }
 
 impl Materialized {
@@ -55,7 +55,7 @@ pub fn review_commits(git: &Git, series: &Series, m: &Materialized) -> Result<Ve
                 subject: c.subject.clone(),
                 author: c.author.clone(),
                 body: c.body.trim().to_string(),
-                sha: sha.clone(),
+                sha: sha.to_string(),
                 patch_id,
                 diff: diff_part(&mail).to_string(),
             })
@@ -64,7 +64,7 @@ pub fn review_commits(git: &Git, series: &Series, m: &Materialized) -> Result<Ve
 }
 
 /// One `git format-patch` mail per commit, concatenated (an mbox `git am` accepts).
-pub fn mbox(git: &Git, shas: &[String]) -> Result<String> {
+pub fn mbox(git: &Git, shas: &[CommitId]) -> Result<String> {
     let mut out = String::new();
     for sha in shas {
         out.push_str(&String::from_utf8_lossy(&git.format_patch(sha)?));

@@ -216,18 +216,6 @@ pub fn update_branch(
     update_branch_impl(git, series, repo_root, branch, new, force, reason, false)
 }
 
-/// [`update_branch`]'s checks only: the update it would make, or why it would refuse.
-pub fn check_branch_update(
-    git: &Git,
-    series: &Series,
-    repo_root: &Path,
-    branch: &str,
-    new: &str,
-    force: bool,
-) -> Result<BranchUpdate> {
-    update_branch_impl(git, series, repo_root, branch, new, force, "", true)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn update_branch_impl(
     git: &Git,
@@ -310,13 +298,15 @@ fn is_recorded(git: &Git, series: &Series, repo_root: &Path, branch: &str, tip: 
     if git.try_rev_parse(&recorded_ref(branch)).as_deref() == Some(tip) {
         return Ok(true);
     }
-    if !git.is_ancestor(&series.upstream.base, tip) {
-        return Ok(false);
-    }
-    match crate::export::plan(git, tip, &series.upstream.base, &series.upstream, Some(series), repo_root) {
-        Ok(plan) => Ok(plan.changes(repo_root).is_empty()),
-        Err(_) => Ok(false),
-    }
+    Ok(exports_unchanged(git, series, repo_root, tip))
+}
+
+/// `true` when `tip` is based on the series base and exporting `base..tip` into
+/// `repo_root` would change no file: the series records everything on that branch.
+pub fn exports_unchanged(git: &Git, series: &Series, repo_root: &Path, tip: &str) -> bool {
+    git.is_ancestor(&series.upstream.base, tip)
+        && crate::export::plan(git, tip, &series.upstream.base, &series.upstream, Some(series), repo_root)
+            .is_ok_and(|plan| plan.changes(repo_root).is_empty())
 }
 
 /// The result of [`materialize`].

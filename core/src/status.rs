@@ -98,11 +98,7 @@ pub fn compute(root: &Path, series: &Series, git: &Git, checkout: &Path, branch:
         None => BranchState::Missing,
         Some(t) if applied_tip.as_ref().is_some_and(|a| a == t) => BranchState::Applied,
         Some(t) => {
-            let recorded = git.is_ancestor(&base, t)
-                && crate::export::plan(git, t, &base, &series.upstream, Some(&series), &root)
-                    .map(|p| p.changes(&root).is_empty())
-                    .unwrap_or(false);
-            if recorded {
+            if apply::exports_unchanged(git, &series, &root, t) {
                 BranchState::Recorded
             } else {
                 BranchState::Diverged

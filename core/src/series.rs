@@ -95,14 +95,8 @@ impl Series {
     /// Errors (Usage) on a missing file, TOML syntax errors, or a structural
     /// problem reported by [`Series::validate`].
     pub fn load(repo_root: &Path) -> Result<Series> {
-        let path = Self::manifest_path(repo_root);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::usage(format!("cannot read {}: {e}", path.display()))
-                .with_hint("run dsock from a dsock clone, or `dsock export` to create the series")
-        })?;
-        let series = Self::parse(&text)
-            .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-        Ok(series)
+        let hint = "run dsock from a dsock clone, or `dsock export` to create the series";
+        load_input(&Self::manifest_path(repo_root), hint, Self::parse)
     }
 
     /// Parse and validate manifest text.
@@ -187,6 +181,16 @@ impl Series {
         }
         Ok(())
     }
+}
+
+/// Read and parse an input file of the dsock repo (`series.toml`, `review.toml`).
+///
+/// Errors (Usage): an unreadable file names its path, with `hint`; a parse error is
+/// prefixed with the path.
+pub fn load_input<T>(path: &Path, hint: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    parse(&text).map_err(|e| Error::usage(format!("{}: {e}", path.display())))
 }
 
 impl SeriesCommit {

@@ -97,7 +97,8 @@ pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
-    pub cause: Option<Cause>,
+    /// Boxed: errors travel through every `Result` and should stay small.
+    pub cause: Option<Box<Cause>>,
 }
 
 impl Error {
@@ -139,7 +140,7 @@ impl Error {
 
     /// Why the series does not apply, when that is this error.
     pub fn does_not_apply(&self) -> Option<&DoesNotApply> {
-        match &self.cause {
+        match self.cause.as_deref() {
             Some(Cause::DoesNotApply(d)) => Some(d),
             _ => None,
         }
@@ -166,19 +167,19 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause.as_ref().map(|c| c as &(dyn std::error::Error + 'static))
+        self.cause.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
     }
 }
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Self { kind: ErrorKind::Io, message: e.to_string(), hint: None, cause: Some(Cause::Io(e)) }
+        Self { kind: ErrorKind::Io, message: e.to_string(), hint: None, cause: Some(Box::new(Cause::Io(e))) }
     }
 }
 
 impl From<DoesNotApply> for Error {
     fn from(d: DoesNotApply) -> Self {
-        Self { kind: ErrorKind::DoesNotApply, message: d.to_string(), hint: Some(d.hint()), cause: Some(Cause::DoesNotApply(d)) }
+        Self { kind: ErrorKind::DoesNotApply, message: d.to_string(), hint: Some(d.hint()), cause: Some(Box::new(Cause::DoesNotApply(d))) }
     }
 }
 

@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use dsock::commands::check::{check_series, SeriesOptions};
+use dsock_core::checks::{check_series, SeriesOptions};
 
 const RUNS: usize = 20;
 

@@ -42,11 +42,30 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 }
 
+impl crate::config::CheckoutFlag for GlobalArgs {
+    fn emscripten(&self) -> Option<&std::path::Path> {
+        self.emscripten.as_deref()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+impl ColorChoice {
+    /// Resolve `--color`: `auto` colors only when stdout is a terminal and `NO_COLOR` is unset.
+    pub fn style(self) -> dsock_core::review::color::Style {
+        use std::io::IsTerminal;
+        let color = match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        };
+        dsock_core::review::color::Style { color }
+    }
 }
 
 /// Output format shared by the commands that report.

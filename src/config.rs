@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::GlobalArgs;
 use crate::error::{CommandError, CommandResult};
 use crate::git::Git;
 
@@ -62,10 +61,10 @@ impl UserConfig {
                 .with_hint("set HOME, or pass --emscripten PATH / DSOCK_EMSCRIPTEN on every call")
         })?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            fs_err::create_dir_all(dir)?;
         }
         let text = toml::to_string_pretty(self).expect("config serializes");
-        std::fs::write(&path, text)?;
+        fs_err::write(&path, text)?;
         Ok(path)
     }
 }
@@ -96,12 +95,18 @@ pub struct Checkout {
     pub git: Git,
 }
 
+/// Where the command line says the checkout is (`--emscripten PATH`, or `DSOCK_EMSCRIPTEN`
+/// through clap's `env`); implemented by the CLI's global options.
+pub trait CheckoutFlag {
+    fn emscripten(&self) -> Option<&Path>;
+}
+
 /// The configured path, without opening it: flag/env, else user config.
-pub fn checkout_path(global: &GlobalArgs) -> CommandResult<Option<(PathBuf, CheckoutSource)>> {
-    if let Some(p) = &global.emscripten {
-        let from_env = std::env::var_os(ENV_CHECKOUT).is_some_and(|v| Path::new(&v) == p.as_path());
+pub fn checkout_path(global: &impl CheckoutFlag) -> CommandResult<Option<(PathBuf, CheckoutSource)>> {
+    if let Some(p) = global.emscripten() {
+        let from_env = std::env::var_os(ENV_CHECKOUT).is_some_and(|v| Path::new(&v) == p);
         let source = if from_env { CheckoutSource::Env } else { CheckoutSource::Flag };
-        return Ok(Some((p.clone(), source)));
+        return Ok(Some((p.to_path_buf(), source)));
     }
     Ok(UserConfig::load()?.emscripten.map(|p| (p, CheckoutSource::Config)))
 }
@@ -110,7 +115,7 @@ pub fn checkout_path(global: &GlobalArgs) -> CommandResult<Option<(PathBuf, Chec
 ///
 /// Errors (Environment) when none is configured (hint: `dsock setup --emscripten PATH`)
 /// or the path is not a git repository.
-pub fn resolve_checkout(global: &GlobalArgs) -> CommandResult<Checkout> {
+pub fn resolve_checkout(global: &impl CheckoutFlag) -> CommandResult<Checkout> {
     let (path, source) = checkout_path(global)?.ok_or_else(|| {
         CommandError::environment("no Emscripten checkout configured")
             .with_hint("run `dsock setup --emscripten PATH` (or pass --emscripten PATH / set DSOCK_EMSCRIPTEN)")
@@ -120,7 +125,7 @@ pub fn resolve_checkout(global: &GlobalArgs) -> CommandResult<Checkout> {
             "the Emscripten checkout {} (from {}) is unusable: {}",
             path.display(),
             source.describe(),
-            e.message
+            e.message()
         ))
         .with_hint("run `dsock setup --emscripten PATH` with a clone of https://github.com/emscripten-core/emscripten")
     })?;

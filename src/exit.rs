@@ -16,6 +16,8 @@ pub enum ExitStatus {
     Error = 2,
     /// 3: `rebase` stopped on a conflict; the checkout is left in a resumable state.
     Conflict = 3,
+    /// 4: a bug in dsock (an internal error); please report it with the message.
+    Internal = 4,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -29,5 +31,6 @@ pub const EXIT_STATUS_HELP: &str = "\
 Exit status:
   0  success
   1  findings or failures (lint findings, failing tests, `export --check` drift, series does not apply)
-  2  usage or environment error (bad arguments, no checkout, dirty checkout, missing tool, git failure)
-  3  conflict (`rebase` stopped; resolve, then run the printed commands)";
+  2  usage or environment error (bad arguments, no checkout, dirty checkout, missing tool, git or I/O failure)
+  3  conflict (`rebase` stopped; resolve, then run the printed commands)
+  4  internal error (a bug in dsock; report it with the message)";

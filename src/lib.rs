@@ -1,7 +1,11 @@
 //! dsock: maintains Emscripten's `-sDIRECT_SOCKETS` patch series.
 //!
-//! The binary (`src/main.rs`) is a thin shell around [`run`]; everything is in
-//! this library so integration tests can drive commands without a subprocess.
+//! The binary (`src/main.rs`) is a thin shell around [`run`]. This crate is the CLI:
+//! [`cli`] (clap), one module per subcommand in [`commands`] (resolve → call
+//! [`dsock_core`] → render), the user config, the test harness ([`testrun`]) and the
+//! benchmarks ([`bench`]). The engine (git plumbing, the series model, build/export/replay,
+//! the series checks, the review engine) is the `dsock-core` crate; [`git`] and [`series`]
+//! are re-exported from it. See docs/architecture.md.
 
 pub mod bench;
 pub mod cli;
@@ -10,16 +14,17 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod exit;
-pub mod git;
 pub mod review;
-pub mod series;
 pub mod testrun;
 pub mod toolchain;
+
+pub use dsock_core::{git, series};
 
 use clap::Parser;
 
 use crate::cli::Cli;
 use crate::context::CommandContext;
+use crate::error::ExitStatusOf as _;
 use crate::exit::ExitStatus;
 
 /// Parse `args` (including argv\[0\]) and run the command; prints errors with their hint.

@@ -1,10 +1,10 @@
-//! The library API other commands build on: `apply::materialize`, `apply::build`,
+//! The core library API the commands build on: `dsock_core::build::{materialize, build}`,
 //! `git::Git::add_worktree` (sparse patterns copied), and patch ids.
 
 mod common;
 
 use common::Sandbox;
-use dsock::commands::apply;
+use dsock_core::build as apply;
 use dsock::git::Git;
 use dsock::series::Series;
 
@@ -46,8 +46,8 @@ fn build_is_deterministic_and_patch_ids_match_upstreamed_change() {
     isolate(&sb);
     let git = Git::open(&sb.path("up")).unwrap();
     let series = Series::load(&sb.path("ds")).unwrap();
-    let a = apply::build(&git, &series, &sb.path("ds")).unwrap().unwrap();
-    let b = apply::build(&git, &series, &sb.path("ds")).unwrap().unwrap();
+    let a = apply::build(&git, &series, &sb.path("ds")).unwrap();
+    let b = apply::build(&git, &series, &sb.path("ds")).unwrap();
     assert_eq!(a, b);
     // The patch file's patch id equals the built commit's patch id (same change).
     let patch = std::fs::read(Series::patch_path(&sb.path("ds"), &series.commits[0].patches[0])).unwrap();

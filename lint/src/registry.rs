@@ -88,7 +88,8 @@ pub type CheckFn = fn(&Context, &mut Vec<Diagnostic>);
 /// One row of [`RULES`].
 pub struct RuleEntry {
     pub meta: &'static RuleMeta,
-    /// `None` for series rules, which `dsock check` implements.
+    /// `None` for DS000 and the series rules (DS101–DS106), which `dsock_core::checks`
+    /// implements, one file per rule.
     pub check: Option<CheckFn>,
 }
 

@@ -48,12 +48,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
-    let style = Style::from_choice(ctx.global.color);
+    let style = ctx.global.color.style();
     if args.range.is_some() || args.since_sent {
         return run_range(ctx, args, style);
     }
-    let cur = current::load(ctx)?;
-    let git = &cur.checkout.git;
+    let cur = super::load_current(ctx)?;
+    let git = &cur.git;
     let text = if let Some(sel) = &args.commit {
         let i = current::select_commit(&cur.commits, sel)?;
         let sha = &cur.materialized.shas[i];
@@ -84,7 +84,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
 
 /// Diffstat, blank line, combined diff (or the diffstat alone).
 fn combined(cur: &Current, stat_only: bool) -> CommandResult<String> {
-    let git = &cur.checkout.git;
+    let git = &cur.git;
     let (base, tip) = (&cur.materialized.base, cur.materialized.tip());
     let mut out = materialize::diffstat(git, base, tip)?;
     if !stat_only {
@@ -107,12 +107,12 @@ fn run_range(ctx: &mut CommandContext, args: &Args, style: Style) -> CommandResu
     let (new_name, new_base, new_commits, checkout) = match new_n {
         Some(b) => {
             let v = versions::load(&repo_root, b)?;
-            let checkout = config::resolve_checkout(&ctx.global).ok();
+            let checkout = config::resolve_checkout(&ctx.global).ok().map(|c| c.git);
             (v.name(), v.base, v.commits, checkout)
         }
         None => {
-            let cur = current::load(ctx)?;
-            ("working series".to_string(), cur.materialized.base, cur.commits, Some(cur.checkout))
+            let cur = super::load_current(ctx)?;
+            ("working series".to_string(), cur.materialized.base.to_string(), cur.commits, Some(cur.git))
         }
     };
     if new_n == Some(old.version) {

@@ -1,4 +1,5 @@
-//! One module per subcommand, each with the same shape:
+//! One module per subcommand, each with the same shape: resolve (repo, checkout, series)
+//! → call `dsock_core` → render.
 //!
 //! ```text
 //! #[derive(Debug, clap::Args)]
@@ -20,9 +21,22 @@ pub mod test;
 pub mod toolchain;
 pub mod version;
 
+use dsock_core::review::current::{self, Current};
+
 use crate::cli::Command;
+use crate::config;
 use crate::context::CommandContext;
 use crate::error::CommandResult;
+use crate::series::Series;
+
+/// The working series materialized in the configured checkout (`diff`, `version tag`,
+/// `pr-body`): the repo, then `series.toml`, then the checkout, each failing with its hint.
+pub(crate) fn load_current(ctx: &CommandContext) -> CommandResult<Current> {
+    let repo_root = ctx.repo_root()?;
+    let series = Series::load(&repo_root)?;
+    let checkout = config::resolve_checkout(&ctx.global)?;
+    current::load(repo_root, series, checkout.git)
+}
 
 /// Route a parsed command to its module.
 pub fn dispatch(ctx: &mut CommandContext, command: &Command) -> CommandResult {

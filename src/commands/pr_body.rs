@@ -18,7 +18,7 @@ use crate::review::versions::{self, SentVersion};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The `dsock test` results to show, dsock JSON or JUnit XML (default:
-    /// test-browser/results/latest.json in the dsock repo; the section is left out
+    /// target/dsock/test-results.json in the dsock repo; the section is left out
     /// when that file does not exist).
     #[arg(long, value_name = "PATH")]
     pub test_results: Option<PathBuf>,
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
-    let cur = current::load(ctx)?;
+    let cur = super::load_current(ctx)?;
     let review = ReviewFile::load(&cur.repo_root)?;
     let results_path =
         args.test_results.clone().unwrap_or_else(|| cur.repo_root.join(test_results::DEFAULT_PATH));
@@ -37,7 +37,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         return Err(CommandError::usage(format!("{} does not exist", results_path.display()))
             .with_hint("run `dsock test` first, or drop --test-results"));
     }
-    let git = &cur.checkout.git;
+    let git = &cur.git;
     let diffstat = materialize::diffstat(git, &cur.materialized.base, cur.materialized.tip())?;
 
     // Which two versions "changes since the last version" compares: the last sent
@@ -59,10 +59,10 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     }
     let (new_name, new_base, new_commits) = match &newer {
         Some(v) => (v.name(), v.base.clone(), v.commits.as_slice()),
-        None => ("this version".to_string(), cur.materialized.base.clone(), cur.commits.as_slice()),
+        None => ("this version".to_string(), cur.materialized.base.to_string(), cur.commits.as_slice()),
     };
     let upstream = match &older {
-        Some(o) => current::upstream_for(Some(&cur.checkout), &o.base, &new_base),
+        Some(o) => current::upstream_for(Some(&cur.git), &o.base, &new_base),
         None => Vec::new(),
     };
     let since_sent = older.as_ref().map(|o| SinceSent {
@@ -87,7 +87,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     })?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &md)?;
+            fs_err::write(path, &md)?;
             writeln!(ctx.err, "wrote {}", path.display())?;
         }
         None => ctx.out.write_all(md.as_bytes())?,

@@ -76,7 +76,7 @@ pub fn probe_upstream(url: &str) -> Result<(), String> {
 /// Check `path` is an Emscripten clone and record it; returns the config file path.
 fn record(ctx: &mut CommandContext, path: &Path) -> CommandResult<PathBuf> {
     let git = Git::open(path).map_err(|e| {
-        CommandError::environment(format!("{} is not a git checkout: {}", path.display(), e.message))
+        CommandError::environment(format!("{} is not a git checkout: {}", path.display(), e.message()))
             .with_hint(format!("clone Emscripten first: `git clone {} {}`", upstream_url(), path.display()))
     })?;
     let top = PathBuf::from(git.run(["rev-parse", "--show-toplevel"])?);

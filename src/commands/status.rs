@@ -1,16 +1,14 @@
-//! `dsock status [--branch NAME] [--format json]`: where the series stands.
-//!
-//! Reports, computing everything in memory (plumbing and `merge-tree`; no work tree,
-//! index or ref is touched):
-//! - the base commit, and how many commits upstream (`origin/main`, else `main`) is ahead;
-//! - whether the series applies to its base, and (per commit) to current upstream:
-//!   clean / conflicted files / already upstream (patch-id);
-//! - the PR branch in the checkout: missing, matching the series, or holding changes
-//!   the series does not record; where it is checked out, and any `git am` in progress.
+//! `dsock status [--branch NAME] [--format json]`: where the series stands
+//! ([`dsock_core::status::compute`]: base, upstream drift, whether it applies to the base and
+//! to upstream, the PR branch, a stopped rebase).
 //!
 //! Exit status: 0, or 1 when the series does not apply to its own base.
 
-use serde::Serialize;
+use std::io::Write as _;
+
+use dsock_core::export::DEFAULT_BRANCH;
+use dsock_core::replay::Outcome;
+use dsock_core::status::{compute, BranchState};
 
 use crate::cli::OutputFormat;
 use crate::config;
@@ -18,10 +16,6 @@ use crate::context::CommandContext;
 use crate::error::CommandResult;
 use crate::exit::ExitStatus;
 use crate::series::Series;
-
-use super::apply::{self, ApplyFailure};
-use super::export::DEFAULT_BRANCH;
-use super::rebase::{self, Outcome, Replay};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,127 +27,11 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-/// State of the PR branch in the checkout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BranchState {
-    /// No such branch: `dsock apply` creates it.
-    Missing,
-    /// Exactly what `dsock apply` would build (same commit).
-    Applied,
-    /// Different commits, but exporting it changes nothing in the series.
-    Recorded,
-    /// Holds changes the series does not record (`dsock export` would change files).
-    Diverged,
-}
-
-/// The whole status report (also the `--format json` shape).
-#[derive(Debug, Clone, Serialize)]
-pub struct Status {
-    pub checkout: String,
-    pub base: String,
-    pub base_subject: Option<String>,
-    pub commits: usize,
-    /// `origin/main` or `main`, as found in the checkout.
-    pub upstream_ref: Option<String>,
-    pub upstream_sha: Option<String>,
-    /// Commits in `base..upstream`.
-    pub upstream_ahead: Option<usize>,
-    /// `None` when the series applies to its base.
-    pub apply_failure: Option<ApplyFailure>,
-    /// The series replayed onto current upstream (absent if it does not apply to base).
-    pub upstream_replay: Option<Replay>,
-    pub branch: String,
-    pub branch_state: BranchState,
-    pub branch_tip: Option<String>,
-    /// Commits on the branch since the series base (if the base is an ancestor).
-    pub branch_commits: Option<usize>,
-    pub branch_worktree: Option<String>,
-    /// `am`/`rebase` in progress in the branch's work tree.
-    pub operation_in_progress: Option<String>,
-    /// A `dsock rebase` that stopped there, with the commands it printed.
-    pub stopped_rebase: Option<rebase::StoppedRebase>,
-}
-
-/// Compute the status report.
-pub fn compute(ctx: &CommandContext, branch: &str) -> CommandResult<Status> {
+pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let root = ctx.repo_root()?;
     let series = Series::load(&root)?;
     let checkout = config::resolve_checkout(&ctx.global)?;
-    let git = &checkout.git;
-    let built = apply::build(git, &series, &root)?;
-    let base = git.rev_parse_commit(&series.upstream.base)?;
-    let upstream = rebase::default_onto(git, &series.upstream.branch).ok();
-    let (upstream_ref, upstream_sha) = match &upstream {
-        Some((n, s)) => (Some(n.clone()), Some(s.clone())),
-        None => (None, None),
-    };
-    let upstream_ahead = match &upstream_sha {
-        Some(s) => Some(git.count(&base, s)?),
-        None => None,
-    };
-    let (apply_failure, upstream_replay, applied_tip) = match &built {
-        Err(f) => (Some(f.clone()), None, None),
-        Ok(commits) => {
-            let tip = commits.last().map(|c| c.sha.clone()).unwrap_or_else(|| base.clone());
-            let replay = match &upstream_sha {
-                Some(u) if *u != base => Some(rebase::replay(git, &series, commits, &base, u)?),
-                _ => None,
-            };
-            (None, replay, Some(tip))
-        }
-    };
-    let branch_tip = git.try_rev_parse(&format!("refs/heads/{branch}^{{commit}}"));
-    let branch_state = match &branch_tip {
-        None => BranchState::Missing,
-        Some(t) if Some(t) == applied_tip.as_ref() => BranchState::Applied,
-        Some(t) => {
-            let recorded = git.is_ancestor(&base, t)
-                && super::export::plan(git, t, &base, &series.upstream, Some(&series), &root)
-                    .map(|p| p.changes(&root).is_empty())
-                    .unwrap_or(false);
-            if recorded {
-                BranchState::Recorded
-            } else {
-                BranchState::Diverged
-            }
-        }
-    };
-    let branch_commits = match &branch_tip {
-        Some(t) if git.is_ancestor(&base, t) => Some(git.count(&base, t)?),
-        _ => None,
-    };
-    let worktree = git.worktree_of_branch(branch)?;
-    let (operation_in_progress, stopped_rebase) = match &worktree {
-        Some(w) => {
-            let wg = crate::git::Git::open(w)?;
-            (wg.operation_in_progress()?.map(str::to_string), rebase::StoppedRebase::load(&wg))
-        }
-        None => (None, None),
-    };
-    let base_subject = git.run(["show", "-s", "--format=%s", &base]).ok();
-    Ok(Status {
-        checkout: checkout.path.display().to_string(),
-        base,
-        base_subject,
-        commits: series.commits.len(),
-        upstream_ref,
-        upstream_sha,
-        upstream_ahead,
-        apply_failure,
-        upstream_replay,
-        branch: branch.to_string(),
-        branch_state,
-        branch_tip,
-        branch_commits,
-        branch_worktree: worktree.map(|w| w.display().to_string()),
-        operation_in_progress,
-        stopped_rebase,
-    })
-}
-
-pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
-    let s = compute(ctx, &args.branch)?;
+    let s = compute(&root, &series, &checkout.git, &checkout.path, &args.branch)?;
     let status = if s.apply_failure.is_some() { ExitStatus::Failure } else { ExitStatus::Success };
     if args.format == OutputFormat::Json {
         writeln!(ctx.out, "{}", serde_json::to_string_pretty(&s).expect("status serializes"))?;
@@ -233,4 +111,3 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     Ok(status)
 }
 
-use std::io::Write as _;

@@ -8,7 +8,7 @@
 //! of `sockets_node` to show nothing regressed).
 //! Selectors are upstream's (`suite`, `suite.test`, wildcards `suite.*tcp*`, `skip:suite.test`).
 //!
-//! Every run saves its results to `test-browser/results/latest.json` (`--results PATH`), the
+//! Every run saves its results to `target/dsock/test-results.json` (`--results PATH`), the
 //! file `dsock pr-body` reads. `--from FILE` re-renders saved results (JSON or JUnit XML)
 //! without running anything.
 //!
@@ -33,8 +33,7 @@ use crate::toolchain::Layout;
 /// What `dsock test` runs without selectors.
 pub const DEFAULT_SELECTORS: &[&str] = &["sockets_browser.*direct_sockets*", "dsock_sockets", "sockets_node"];
 
-/// Where results are saved, relative to the dsock repo (read by `dsock pr-body`).
-pub const RESULTS_FILE: &str = "test-browser/results/latest.json";
+pub use crate::testrun::saved::{load_results, RESULTS_FILE};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -54,7 +53,7 @@ pub struct Args {
     /// Also write JUnit XML to PATH.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
-    /// Where to save the results JSON (default: test-browser/results/latest.json in the dsock repo).
+    /// Where to save the results JSON (default: target/dsock/test-results.json in the dsock repo).
     #[arg(long, value_name = "PATH")]
     pub results: Option<PathBuf>,
     /// Render saved results (dsock JSON or JUnit XML) instead of running tests.
@@ -283,20 +282,6 @@ fn command_line(args: &Args) -> String {
     }
     parts.extend(args.selectors.iter().cloned());
     parts.join(" ")
-}
-
-/// Load saved results: dsock JSON, or JUnit XML (by content: a leading `<`).
-pub fn load_results(path: &Path) -> CommandResult<TestRun> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CommandError::usage(format!("cannot read {}: {e}", path.display())))?;
-    let mut run = if text.trim_start().starts_with('<') {
-        junit::parse(&text).map_err(|e| CommandError::usage(format!("{}: not valid JUnit XML: {e}", path.display())))?
-    } else {
-        serde_json::from_str::<TestRun>(&text)
-            .map_err(|e| CommandError::usage(format!("{}: not dsock test results: {e}", path.display())))?
-    };
-    run.normalize();
-    Ok(run)
 }
 
 fn save_json(path: &Path, run: &TestRun) -> CommandResult<()> {

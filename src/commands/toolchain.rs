@@ -181,18 +181,18 @@ fn file_probe(path: &Path, text: &str, exec: bool) -> Probe {
 
 fn write_file(path: &Path, text: &str, exec: bool) -> CommandResult<()> {
     if let Some(d) = path.parent() {
-        std::fs::create_dir_all(d)?;
+        fs_err::create_dir_all(d)?;
     }
-    std::fs::write(path, text)?;
+    fs_err::write(path, text)?;
     if exec {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
+        fs_err::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
     }
     Ok(())
 }
 
 fn npm_version(pkg_dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(pkg_dir.join("package.json")).ok()?;
+    let text = fs_err::read_to_string(pkg_dir.join("package.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v["version"].as_str().map(str::to_string)
 }
@@ -319,7 +319,7 @@ fn collect(c: &mut Ctx, layout: &Layout, python: &Path, test_browser: Option<&Pa
         "cache dir",
         &format!("mkdir -p {}", layout.cache().display()),
         &|| if layout.cache().is_dir() { Ok(layout.cache().display().to_string()) } else { Err("missing".into()) },
-        &|| Ok(std::fs::create_dir_all(layout.cache())?),
+        &|| Ok(fs_err::create_dir_all(layout.cache())?),
     )?;
     c.step(
         "EM_CONFIG",
@@ -349,7 +349,7 @@ fn collect(c: &mut Ctx, layout: &Layout, python: &Path, test_browser: Option<&Pa
         Some(tb) => c.step(
             "test-browser npm",
             &format!("cd {} && PUPPETEER_SKIP_DOWNLOAD=1 npm ci", tb.display()),
-            &|| crate::testrun::preflight::check_node_modules(tb).map(|_| tb.join("node_modules").display().to_string()).map_err(|e| e.message),
+            &|| crate::testrun::preflight::check_node_modules(tb).map(|_| tb.join("node_modules").display().to_string()).map_err(|e| e.message()),
             &|| run_cmd("npm", &["ci", "--no-audit", "--no-fund"], Some(tb), &[("PUPPETEER_SKIP_DOWNLOAD", "1")]).map(|_| ()),
         )?,
         None => c.items.push(Item {
@@ -367,7 +367,7 @@ fn collect(c: &mut Ctx, layout: &Layout, python: &Path, test_browser: Option<&Pa
                 "cd {} && npm ci && {py} tools/maint/create_entry_points.py && mkdir -p out && touch out/{{npm_packages,create_entry_points,git_submodules,install_hooks}}.stamp",
                 co.display()
             ),
-            &|| crate::testrun::preflight::check_bootstrapped(co).map(|_| co.display().to_string()).map_err(|e| e.message),
+            &|| crate::testrun::preflight::check_bootstrapped(co).map(|_| co.display().to_string()).map_err(|e| e.message()),
             &|| {
                 if !co.join("node_modules").is_dir() {
                     run_cmd("npm", &["ci", "--no-audit", "--no-fund"], Some(co), &[])?;

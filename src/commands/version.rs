@@ -6,7 +6,6 @@
 use crate::context::CommandContext;
 use crate::error::{CommandError, CommandResult};
 use crate::exit::ExitStatus;
-use crate::review::current;
 use crate::review::range_diff::range_diff;
 use crate::review::versions::{self, SentVersion};
 
@@ -42,7 +41,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
 }
 
 fn tag(ctx: &mut CommandContext, args: &TagArgs) -> CommandResult {
-    let cur = current::load(ctx)?;
+    let cur = super::load_current(ctx)?;
     let existing = versions::list(&cur.repo_root)?;
     let next = existing.last().copied().unwrap_or(0) + 1;
     if let Some(&last) = existing.last() {
@@ -57,7 +56,7 @@ fn tag(ctx: &mut CommandContext, args: &TagArgs) -> CommandResult {
     }
     let v = SentVersion {
         version: next,
-        base: cur.materialized.base.clone(),
+        base: cur.materialized.base.to_string(),
         note: args.message.clone(),
         commits: cur.commits.clone(),
     };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use crate::commands::test::RESULTS_FILE as DEFAULT_PATH;
+pub use crate::testrun::saved::RESULTS_FILE as DEFAULT_PATH;
 use crate::error::CommandResult;
 pub use crate::testrun::model::{Counts, Outcome, TestRun};
 
@@ -16,7 +16,7 @@ pub fn load(path: &Path) -> CommandResult<Option<TestRun>> {
     if !path.exists() {
         return Ok(None);
     }
-    crate::commands::test::load_results(path).map(Some)
+    crate::testrun::saved::load_results(path).map(Some)
 }
 
 /// Counts per suite, suites in name order.

@@ -1,6 +1,6 @@
 //! Test results as dsock reports them: one [`TestCase`] per upstream unittest test.
 //!
-//! The saved form (`test-browser/results/latest.json`, `--format json`) is [`TestRun`]
+//! The saved form (`target/dsock/test-results.json`, `--format json`) is [`TestRun`]
 //! serialized with serde; `dsock pr-body` reads it (fields: emscripten, chromium, command,
 //! tests\[{suite, name, variant, outcome, seconds, message}\]; unknown fields are ignored there).
 

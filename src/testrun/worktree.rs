@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::commands::apply;
+use dsock_core::build as apply;
 use crate::error::{CommandError, CommandResult};
 use crate::git::Git;
 use crate::series::Series;
@@ -31,12 +31,9 @@ impl Drop for TempTree {
 /// bootstrap it like `bootstrap.py` would (node_modules shared from `checkout_dir` when it has
 /// them, else `npm ci`; entry points; stamp files).
 ///
-/// Errors: Usage when the series does not apply (hint: fix/export); Git/Io otherwise.
+/// Errors: [`crate::error::DoesNotApply`] when the series does not apply; Git/Io otherwise.
 pub fn materialize(checkout: &Git, checkout_dir: &Path, series: &Series, repo_root: &Path, python: &Path) -> CommandResult<TempTree> {
-    let built = apply::build(checkout, series, repo_root)?.map_err(|f| {
-        CommandError::usage(format!("the series does not apply to its base: {f}"))
-            .with_hint("see `dsock status`; fix the patch or re-export with `dsock export`")
-    })?;
+    let built = apply::build(checkout, series, repo_root)?;
     let commit = match built.last() {
         Some(c) => c.sha.clone(),
         None => checkout.rev_parse_commit(&series.upstream.base)?,
@@ -44,7 +41,7 @@ pub fn materialize(checkout: &Git, checkout_dir: &Path, series: &Series, repo_ro
     let dir = tempfile::Builder::new().prefix("dsock-test-").tempdir()?;
     let path = dir.path().join("emscripten");
     checkout.add_worktree(&path, &commit)?;
-    let tree = TempTree { path: path.clone(), commit, checkout: checkout.clone(), _dir: dir };
+    let tree = TempTree { path: path.clone(), commit: commit.into(), checkout: checkout.clone(), _dir: dir };
     bootstrap(&path, checkout_dir, python)?;
     Ok(tree)
 }

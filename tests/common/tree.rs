@@ -34,5 +34,5 @@ pub fn commit_files(
     }
     let tree = g.run(["write-tree"]).unwrap();
     let parents: Vec<&str> = parent.into_iter().collect();
-    git.commit_tree(&tree, &parents, message, &Ident::parse(author, date).unwrap()).unwrap()
+    git.commit_tree(&tree, &parents, message, &Ident::parse(author, date).unwrap()).unwrap().into()
 }

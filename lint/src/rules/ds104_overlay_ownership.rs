@@ -4,8 +4,9 @@ crate::declare_rule! {
     /// `overlay` list, and that every listed overlay file exists.
     ///
     /// ## Why is this bad?
-    /// An unowned file is silently left out of the series; a file owned twice makes
-    /// the commit that adds it ambiguous and breaks `apply`.
+    /// An unowned file is silently left out of the series; a listed file that is
+    /// missing breaks `apply`. (A file listed by two commits is ambiguous too; loading
+    /// `series.toml` rejects it before this rule runs.)
     ///
     /// ## Example
     /// ```text

@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{Error, Result};
 
 /// The `-c` overrides every git call gets, so user config cannot change what we parse or write.
 const PINNED_CONFIG: &[&str] = &[
@@ -53,12 +53,12 @@ impl Ident {
     /// Parse `"Name <email>"` (the series' `author` field) with the given date.
     ///
     /// Errors (Usage) when the string has no `<email>` part.
-    pub fn parse(author: &str, date: &str) -> CommandResult<Ident> {
+    pub fn parse(author: &str, date: &str) -> Result<Ident> {
         let (name, rest) = author.rsplit_once('<').ok_or_else(|| {
-            CommandError::usage(format!("author {author:?} is not `Name <email>`"))
+            Error::usage(format!("author {author:?} is not `Name <email>`"))
         })?;
         let email = rest.strip_suffix('>').ok_or_else(|| {
-            CommandError::usage(format!("author {author:?} is not `Name <email>`"))
+            Error::usage(format!("author {author:?} is not `Name <email>`"))
         })?;
         Ok(Ident { name: name.trim().to_string(), email: email.to_string(), date: date.into() })
     }
@@ -101,6 +101,129 @@ impl MergeTree {
     }
 }
 
+/// A full commit id (40 hex digits, as `git rev-parse` prints it). Derefs to `&str` so it
+/// passes where git arguments are expected; `{:.12}` abbreviates it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CommitId(String);
+
+impl CommitId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for CommitId {
+    type Err = Error;
+    /// A full id: 40 (SHA-1) or 64 (SHA-256) lowercase hex digits.
+    fn from_str(s: &str) -> Result<CommitId> {
+        if matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            Ok(CommitId(s.to_string()))
+        } else {
+            Err(Error::usage(format!("{s:?} is not a full commit id")))
+        }
+    }
+}
+
+impl std::ops::Deref for CommitId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<OsStr> for CommitId {
+    fn as_ref(&self) -> &OsStr {
+        OsStr::new(&self.0)
+    }
+}
+
+impl std::fmt::Display for CommitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl PartialEq<str> for CommitId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<String> for CommitId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<CommitId> for String {
+    fn eq(&self, other: &CommitId) -> bool {
+        *self == other.0
+    }
+}
+
+impl From<&CommitId> for CommitId {
+    fn from(id: &CommitId) -> CommitId {
+        id.clone()
+    }
+}
+
+impl From<CommitId> for String {
+    fn from(id: CommitId) -> String {
+        id.0
+    }
+}
+
+/// The git mode of a regular file in a tree or index entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum FileMode {
+    /// `100644`
+    Regular,
+    /// `100755`
+    Executable,
+}
+
+impl FileMode {
+    /// `100644` or `100755`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileMode::Regular => "100644",
+            FileMode::Executable => "100755",
+        }
+    }
+
+    /// `Some` for the two regular-file modes; `None` for symlinks (`120000`), trees,
+    /// submodules.
+    pub fn parse(mode: &str) -> Option<FileMode> {
+        match mode {
+            "100644" => Some(FileMode::Regular),
+            "100755" => Some(FileMode::Executable),
+            _ => None,
+        }
+    }
+
+    /// The mode git would record for the file at `path`: executable when any execute bit
+    /// is set (unix); `Regular` elsewhere or when the file cannot be read.
+    pub fn of_path(path: &Path) -> FileMode {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0) {
+                return FileMode::Executable;
+            }
+        }
+        let _ = path;
+        FileMode::Regular
+    }
+}
+
+/// Where a checkout keeps upstream's `branch`, in the order dsock prefers them:
+/// `refs/remotes/origin/<branch>`, then `refs/heads/<branch>`.
+pub fn upstream_refs(branch: &str) -> [String; 2] {
+    [format!("refs/remotes/origin/{branch}"), format!("refs/heads/{branch}")]
+}
+
 /// Handle on one git repository (a checkout or a bare repo), optionally with a
 /// private index file (`GIT_INDEX_FILE`) for plumbing that must not touch the real index.
 #[derive(Debug, Clone)]
@@ -121,15 +244,15 @@ impl Git {
     /// Open the repository at `path` (any directory inside a work tree, or a git dir).
     ///
     /// Errors (Environment) when `path` is not inside a git repository or git is missing.
-    pub fn open(path: &Path) -> CommandResult<Git> {
+    pub fn open(path: &Path) -> Result<Git> {
         if !path.exists() {
-            return Err(CommandError::environment(format!("{} does not exist", path.display())));
+            return Err(Error::environment(format!("{} does not exist", path.display())));
         }
         check_git_version()?;
         let git = Git { dir: path.to_path_buf(), env: Vec::new(), config: Vec::new() };
         let out = git.output(["rev-parse", "--git-dir"])?;
         if !out.status.success() {
-            return Err(CommandError::environment(format!(
+            return Err(Error::environment(format!(
                 "{} is not a git repository: {}",
                 path.display(),
                 String::from_utf8_lossy(&out.stderr).trim()
@@ -186,7 +309,7 @@ impl Git {
     /// Run and return the raw output, whatever the exit status.
     ///
     /// Errors (Environment) only when `git` cannot be started.
-    pub fn output<I, S>(&self, args: I) -> CommandResult<Output>
+    pub fn output<I, S>(&self, args: I) -> Result<Output>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -195,7 +318,7 @@ impl Git {
     }
 
     /// Like [`Git::output`], feeding `stdin` to the command.
-    pub fn output_with_stdin<I, S>(&self, args: I, stdin: Option<&[u8]>) -> CommandResult<Output>
+    pub fn output_with_stdin<I, S>(&self, args: I, stdin: Option<&[u8]>) -> Result<Output>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -204,7 +327,7 @@ impl Git {
         cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().map_err(|e| {
-            CommandError::environment(format!("cannot run git: {e}"))
+            Error::environment(format!("cannot run git: {e}"))
                 .with_hint("install git (e.g. `apt-get install git`) and make sure it is on PATH")
         })?;
         if let Some(input) = stdin {
@@ -224,7 +347,7 @@ impl Git {
     /// Run; succeed only on exit status 0 and return stdout bytes.
     ///
     /// Errors (Git) with the command line and git's stderr otherwise.
-    pub fn run_bytes<I, S>(&self, args: I, stdin: Option<&[u8]>) -> CommandResult<Vec<u8>>
+    pub fn run_bytes<I, S>(&self, args: I, stdin: Option<&[u8]>) -> Result<Vec<u8>>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -238,7 +361,7 @@ impl Git {
     }
 
     /// Run; succeed only on exit status 0 and return stdout as a trimmed string.
-    pub fn run<I, S>(&self, args: I) -> CommandResult<String>
+    pub fn run<I, S>(&self, args: I) -> Result<String>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -248,10 +371,10 @@ impl Git {
     }
 
     /// The error for a failed invocation: command line + stderr, in `dir`.
-    pub fn failure(&self, args: &[OsString], out: &Output) -> CommandError {
+    pub fn failure(&self, args: &[OsString], out: &Output) -> Error {
         let line: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        CommandError::git(format!(
+        Error::git(format!(
             "`git {}` failed in {} ({}): {}",
             line.join(" "),
             self.dir.display(),
@@ -263,9 +386,9 @@ impl Git {
     /// Full commit id of `rev` (`rev^{commit}`).
     ///
     /// Errors (Usage) when `rev` does not name a commit in this repository.
-    pub fn rev_parse_commit(&self, rev: &str) -> CommandResult<String> {
-        self.try_rev_parse(&format!("{rev}^{{commit}}")).ok_or_else(|| {
-            CommandError::usage(format!("{rev:?} is not a commit in {}", self.dir.display()))
+    pub fn rev_parse_commit(&self, rev: &str) -> Result<CommitId> {
+        self.try_rev_parse(&format!("{rev}^{{commit}}")).map(CommitId).ok_or_else(|| {
+            Error::usage(format!("{rev:?} is not a commit in {}", self.dir.display()))
         })
     }
 
@@ -291,19 +414,19 @@ impl Git {
     }
 
     /// Number of commits in `from..to`.
-    pub fn count(&self, from: &str, to: &str) -> CommandResult<usize> {
+    pub fn count(&self, from: &str, to: &str) -> Result<usize> {
         let s = self.run(["rev-list", "--count", &format!("{from}..{to}")])?;
-        s.parse().map_err(|_| CommandError::internal(format!("rev-list --count printed {s:?}")))
+        s.parse().map_err(|_| Error::internal(format!("rev-list --count printed {s:?}")))
     }
 
     /// Commits in `from..to`, oldest first (`--topo-order --reverse`).
-    pub fn rev_list(&self, from: &str, to: &str) -> CommandResult<Vec<String>> {
+    pub fn rev_list(&self, from: &str, to: &str) -> Result<Vec<String>> {
         let s = self.run(["rev-list", "--reverse", "--topo-order", &format!("{from}..{to}")])?;
         Ok(s.lines().map(str::to_string).collect())
     }
 
     /// Read a commit's tree, parents, author and raw message.
-    pub fn commit_info(&self, rev: &str) -> CommandResult<CommitInfo> {
+    pub fn commit_info(&self, rev: &str) -> Result<CommitInfo> {
         let raw = self.run_bytes(
             ["show", "-s", "--no-show-signature", "--format=%H%x00%T%x00%P%x00%an <%ae>%x00%B", rev],
             None,
@@ -323,26 +446,26 @@ impl Git {
     }
 
     /// Committer date of `rev` in git's internal format (`"<unix> <+hhmm>"`).
-    pub fn committer_date(&self, rev: &str) -> CommandResult<String> {
+    pub fn committer_date(&self, rev: &str) -> Result<String> {
         self.run(["show", "-s", "--format=%ct %cz", rev])
     }
 
     /// Contents of `path` in `rev` (a commit or tree), or `None` when absent.
-    pub fn read_blob(&self, rev: &str, path: &str) -> CommandResult<Option<Vec<u8>>> {
+    pub fn read_blob(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>> {
         let spec = format!("{rev}:{path}");
         let out = self.output(["cat-file", "blob", &spec])?;
         Ok(out.status.success().then_some(out.stdout))
     }
 
     /// Mode (`100644`, `100755`, `120000`, `040000`…) of `path` in tree-ish `rev`, or `None`.
-    pub fn path_mode(&self, rev: &str, path: &str) -> CommandResult<Option<String>> {
+    pub fn path_mode(&self, rev: &str, path: &str) -> Result<Option<String>> {
         Ok(self.path_modes(rev, &[path.to_string()])?.remove(path))
     }
 
     /// Modes of several file paths of tree-ish `rev` in one `git ls-tree` process: only
     /// the paths present in `rev` are in the map (see [`Git::path_mode`]). For a directory
     /// given together with a path inside it, ls-tree lists the inside only, so pass files.
-    pub fn path_modes(&self, rev: &str, paths: &[String]) -> CommandResult<BTreeMap<String, String>> {
+    pub fn path_modes(&self, rev: &str, paths: &[String]) -> Result<BTreeMap<String, String>> {
         let mut found = BTreeMap::new();
         if paths.is_empty() {
             return Ok(found);
@@ -365,7 +488,7 @@ impl Git {
 
     /// Files changed between two tree-ishes, without rename detection:
     /// `(status letter, path)` with status one of `A`, `M`, `D`, `T`.
-    pub fn diff_name_status(&self, a: &str, b: &str) -> CommandResult<Vec<(char, String)>> {
+    pub fn diff_name_status(&self, a: &str, b: &str) -> Result<Vec<(char, String)>> {
         let out = self.run_bytes(
             ["diff-tree", "-r", "-z", "--no-renames", "--name-status", a, b],
             None,
@@ -380,7 +503,7 @@ impl Git {
     }
 
     /// Store `bytes` as a blob (exact bytes, no filters) and return its id.
-    pub fn hash_object(&self, bytes: &[u8]) -> CommandResult<String> {
+    pub fn hash_object(&self, bytes: &[u8]) -> Result<String> {
         let out = self.run_bytes(["hash-object", "-w", "--no-filters", "--stdin"], Some(bytes))?;
         Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
@@ -389,7 +512,7 @@ impl Git {
     /// `git hash-object --stdin-paths` process. Returns the ids in the order of `paths`.
     ///
     /// Errors (Git) when a file cannot be read.
-    pub fn hash_files(&self, paths: &[PathBuf]) -> CommandResult<Vec<String>> {
+    pub fn hash_files(&self, paths: &[PathBuf]) -> Result<Vec<String>> {
         if paths.is_empty() {
             return Ok(Vec::new());
         }
@@ -397,10 +520,10 @@ impl Git {
         for p in paths {
             let abs = if p.is_absolute() { p.clone() } else { std::env::current_dir()?.join(p) };
             let text = abs.to_str().ok_or_else(|| {
-                CommandError::usage(format!("{} is not valid UTF-8; git cannot read it from --stdin-paths", abs.display()))
+                Error::usage(format!("{} is not valid UTF-8; git cannot read it from --stdin-paths", abs.display()))
             })?;
             if text.contains('\n') {
-                return Err(CommandError::usage(format!("{text:?} contains a newline")));
+                return Err(Error::usage(format!("{text:?} contains a newline")));
             }
             input.extend_from_slice(text.as_bytes());
             input.push(b'\n');
@@ -408,14 +531,14 @@ impl Git {
         let out = self.run_bytes(["hash-object", "-w", "--no-filters", "--stdin-paths"], Some(&input))?;
         let ids: Vec<String> = String::from_utf8_lossy(&out).lines().map(str::to_string).collect();
         if ids.len() != paths.len() {
-            return Err(CommandError::git(format!("hash-object returned {} ids for {} files", ids.len(), paths.len())));
+            return Err(Error::git(format!("hash-object returned {} ids for {} files", ids.len(), paths.len())));
         }
         Ok(ids)
     }
 
     /// Add or replace index entries `(mode, blob id, path)` in one
     /// `git update-index -z --index-info` process (use on a [`Git::with_index`] handle).
-    pub fn update_index_entries(&self, entries: &[(String, String, String)]) -> CommandResult<()> {
+    pub fn update_index_entries(&self, entries: &[(String, String, String)]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
@@ -434,7 +557,7 @@ impl Git {
     /// Edits only the trees on the way to each path (`ls-tree` + `mktree` per directory),
     /// so the cost does not grow with the size of the repository, unlike a round trip
     /// through an index.
-    pub fn tree_without(&self, tree: &str, paths: &[String]) -> CommandResult<String> {
+    pub fn tree_without(&self, tree: &str, paths: &[String]) -> Result<String> {
         let root = self.run(["rev-parse", "--verify", "--end-of-options", &format!("{tree}^{{tree}}")])?;
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         match self.tree_without_rec(&root, &paths)? {
@@ -444,7 +567,7 @@ impl Git {
     }
 
     /// `tree` (an id) without `paths` (relative to it); `None` when the result is empty.
-    fn tree_without_rec(&self, tree: &str, paths: &[&str]) -> CommandResult<Option<String>> {
+    fn tree_without_rec(&self, tree: &str, paths: &[&str]) -> Result<Option<String>> {
         let listing = self.run_bytes(["ls-tree", "-z", tree], None)?;
         let mut entries: Vec<Vec<u8>> = Vec::new();
         let mut changed = false;
@@ -492,14 +615,14 @@ impl Git {
 
     /// Contents of several blobs of `rev` in one `git cat-file --batch` process, in the
     /// order of `paths`; `None` for a path that is absent (or not a blob).
-    pub fn read_blobs(&self, rev: &str, paths: &[String]) -> CommandResult<Vec<Option<Vec<u8>>>> {
+    pub fn read_blobs(&self, rev: &str, paths: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
         if paths.is_empty() {
             return Ok(Vec::new());
         }
         let mut input = String::new();
         for p in paths {
             if p.contains('\n') {
-                return Err(CommandError::usage(format!("{p:?} contains a newline")));
+                return Err(Error::usage(format!("{p:?} contains a newline")));
             }
             input.push_str(&format!("{rev}:{p}\n"));
         }
@@ -507,15 +630,15 @@ impl Git {
         let mut result = Vec::with_capacity(paths.len());
         let mut rest: &[u8] = &out;
         for _ in paths {
-            let nl = rest.iter().position(|b| *b == b'\n').ok_or_else(|| CommandError::git("cat-file --batch: truncated output"))?;
+            let nl = rest.iter().position(|b| *b == b'\n').ok_or_else(|| Error::git("cat-file --batch: truncated output"))?;
             let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
             rest = &rest[nl + 1..];
             let fields: Vec<&str> = header.split(' ').collect();
             match fields.as_slice() {
                 [_, kind, size] => {
-                    let size: usize = size.parse().map_err(|_| CommandError::git(format!("cat-file --batch: bad header {header:?}")))?;
+                    let size: usize = size.parse().map_err(|_| Error::git(format!("cat-file --batch: bad header {header:?}")))?;
                     if rest.len() < size + 1 {
-                        return Err(CommandError::git("cat-file --batch: truncated output"));
+                        return Err(Error::git("cat-file --batch: truncated output"));
                     }
                     result.push((*kind == "blob").then(|| rest[..size].to_vec()));
                     rest = &rest[size + 1..];
@@ -534,7 +657,7 @@ impl Git {
         parents: &[&str],
         message: &str,
         ident: &Ident,
-    ) -> CommandResult<String> {
+    ) -> Result<CommitId> {
         let mut args: Vec<String> = vec!["commit-tree".into(), tree.into()];
         for p in parents {
             args.push("-p".into());
@@ -548,12 +671,12 @@ impl Git {
             .with_env("GIT_COMMITTER_EMAIL", &ident.email)
             .with_env("GIT_COMMITTER_DATE", &ident.date);
         let out = g.run_bytes(&args, Some(message.as_bytes()))?;
-        Ok(String::from_utf8_lossy(&out).trim().to_string())
+        Ok(CommitId(String::from_utf8_lossy(&out).trim().to_string()))
     }
 
     /// Point `refname` at `new` with a reflog message. With `old = Some(sha)` the update
     /// happens only if the ref currently is `sha` (all zeros = must not exist yet).
-    pub fn update_ref(&self, refname: &str, new: &str, old: Option<&str>, reason: &str) -> CommandResult<()> {
+    pub fn update_ref(&self, refname: &str, new: &str, old: Option<&str>, reason: &str) -> Result<()> {
         let mut args = vec!["update-ref", "-m", reason, refname, new];
         if let Some(o) = old {
             args.push(o);
@@ -563,7 +686,7 @@ impl Git {
 
     /// `git format-patch` of one commit, Electron-style deterministic: zeroed `From` line,
     /// full blob ids, no signature, no diffstat, subject kept as is, no renames, myers diff.
-    pub fn format_patch(&self, commit: &str) -> CommandResult<Vec<u8>> {
+    pub fn format_patch(&self, commit: &str) -> Result<Vec<u8>> {
         self.run_bytes(
             [
                 "format-patch",
@@ -588,13 +711,13 @@ impl Git {
 
     /// Stable patch id (`git patch-id --stable`) of a patch text; `None` for a patch with no diff.
     /// Equal ids mean the same change regardless of line numbers and whitespace.
-    pub fn patch_id(&self, patch: &[u8]) -> CommandResult<Option<String>> {
+    pub fn patch_id(&self, patch: &[u8]) -> Result<Option<String>> {
         let out = self.run_bytes(["patch-id", "--stable"], Some(patch))?;
         Ok(String::from_utf8_lossy(&out).split_whitespace().next().map(str::to_string))
     }
 
     /// Stable patch id of the change a commit makes relative to its first parent.
-    pub fn commit_patch_id(&self, commit: &str) -> CommandResult<Option<String>> {
+    pub fn commit_patch_id(&self, commit: &str) -> Result<Option<String>> {
         let diff = self.run_bytes(
             ["diff-tree", "-p", "--full-index", "--binary", "--no-renames", &format!("{commit}^!")],
             None,
@@ -603,7 +726,7 @@ impl Git {
     }
 
     /// Stable patch ids of every non-merge commit in `from..to`, as `(patch id, commit)`.
-    pub fn patch_ids_in_range(&self, from: &str, to: &str) -> CommandResult<Vec<(String, String)>> {
+    pub fn patch_ids_in_range(&self, from: &str, to: &str) -> Result<Vec<(String, String)>> {
         let log = self.run_bytes(
             [
                 "log",
@@ -628,7 +751,7 @@ impl Git {
     /// 3-way merge in memory: `git merge-tree --write-tree --merge-base=BASE OURS THEIRS`
     /// (all three may be commits or trees). Touches no index and no work tree; writes
     /// the result tree (with conflict markers on conflict) to the object store.
-    pub fn merge_tree(&self, base: &str, ours: &str, theirs: &str) -> CommandResult<MergeTree> {
+    pub fn merge_tree(&self, base: &str, ours: &str, theirs: &str) -> Result<MergeTree> {
         let args = [
             "merge-tree".to_string(),
             "--write-tree".into(),
@@ -681,7 +804,7 @@ impl Git {
     }
 
     /// Tree id of a commit.
-    pub fn tree_of(&self, commit: &str) -> CommandResult<String> {
+    pub fn tree_of(&self, commit: &str) -> Result<String> {
         self.run(["rev-parse", &format!("{commit}^{{tree}}")])
     }
 
@@ -691,7 +814,7 @@ impl Git {
     }
 
     /// The work tree (if any) where `refs/heads/<branch>` is checked out.
-    pub fn worktree_of_branch(&self, branch: &str) -> CommandResult<Option<PathBuf>> {
+    pub fn worktree_of_branch(&self, branch: &str) -> Result<Option<PathBuf>> {
         let out = self.run(["worktree", "list", "--porcelain"])?;
         let want = format!("branch refs/heads/{branch}");
         let mut current: Option<PathBuf> = None;
@@ -707,19 +830,19 @@ impl Git {
 
     /// Tracked files with uncommitted changes (staged or not), as `git status --porcelain`
     /// lines; untracked files are not counted. Empty = clean.
-    pub fn dirty_files(&self) -> CommandResult<Vec<String>> {
+    pub fn dirty_files(&self) -> Result<Vec<String>> {
         let out = self.run(["status", "--porcelain=v1", "--untracked-files=no", "--ignore-submodules"])?;
         Ok(out.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
     }
 
     /// The git dir of this repository (absolute).
-    pub fn git_dir(&self) -> CommandResult<PathBuf> {
+    pub fn git_dir(&self) -> Result<PathBuf> {
         let d = self.run(["rev-parse", "--absolute-git-dir"])?;
         Ok(PathBuf::from(d))
     }
 
     /// `true` when a `git am` or `git rebase` is in progress in this work tree.
-    pub fn operation_in_progress(&self) -> CommandResult<Option<&'static str>> {
+    pub fn operation_in_progress(&self) -> Result<Option<&'static str>> {
         let dir = self.git_dir()?;
         if dir.join("rebase-apply").exists() {
             return Ok(Some(if dir.join("rebase-apply").join("applying").exists() { "am" } else { "rebase" }));
@@ -736,7 +859,7 @@ impl Git {
     /// Add a detached work tree of `commit` at `path` (for running tests on a materialized
     /// series), copying this checkout's sparse-checkout patterns first so blobs excluded
     /// here (e.g. a mirror lacking them) are not needed there either.
-    pub fn add_worktree(&self, path: &Path, commit: &str) -> CommandResult<Git> {
+    pub fn add_worktree(&self, path: &Path, commit: &str) -> Result<Git> {
         let p = path.to_string_lossy().into_owned();
         self.run(["worktree", "add", "--detach", "--no-checkout", &p, commit])?;
         let wt = Git::open(path)?;
@@ -767,7 +890,7 @@ pub fn parse_git_version(text: &str) -> Option<(u32, u32)> {
 }
 
 /// Fail (Environment) once per process if `git` is missing or older than [`MIN_GIT_VERSION`].
-fn check_git_version() -> CommandResult<()> {
+fn check_git_version() -> Result<()> {
     static CHECKED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     let result = CHECKED.get_or_init(|| {
         let out = Command::new("git").arg("--version").output().map_err(|e| format!("cannot run git: {e}"))?;
@@ -783,7 +906,7 @@ fn check_git_version() -> CommandResult<()> {
         }
     });
     result.clone().map_err(|m| {
-        CommandError::environment(m).with_hint("install a newer git (e.g. `apt-get install git` on Debian 13) and make sure it is first on PATH")
+        Error::environment(m).with_hint("install a newer git (e.g. `apt-get install git` on Debian 13) and make sure it is first on PATH")
     })
 }
 
@@ -794,7 +917,7 @@ pub struct TempIndex {
 }
 
 impl TempIndex {
-    pub fn new() -> CommandResult<TempIndex> {
+    pub fn new() -> Result<TempIndex> {
         let dir = tempfile::Builder::new().prefix("dsock-index").tempdir()?;
         let path = dir.path().join("index");
         Ok(TempIndex { _dir: dir, path })
@@ -865,7 +988,7 @@ mod tests {
         run(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
         let git = Git::open(dir.path()).unwrap();
         let head = git.rev_parse_commit("HEAD").unwrap();
-        (dir, git, head)
+        (dir, git, head.to_string())
     }
 
     /// The same removal through a private index (`update-index --force-remove`), which is

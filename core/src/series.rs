@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{Error, Result};
 
 /// Directory (relative to the dsock repo root) holding the manifest and patches.
 pub const SERIES_DIR: &str = "patch-series";
@@ -94,15 +94,9 @@ impl Series {
     ///
     /// Errors (Usage) on a missing file, TOML syntax errors, or a structural
     /// problem reported by [`Series::validate`].
-    pub fn load(repo_root: &Path) -> CommandResult<Series> {
-        let path = Self::manifest_path(repo_root);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CommandError::usage(format!("cannot read {}: {e}", path.display()))
-                .with_hint("run dsock from a dsock clone, or `dsock export` to create the series")
-        })?;
-        let series = Self::parse(&text)
-            .map_err(|e| CommandError::usage(format!("{}: {e}", path.display())))?;
-        Ok(series)
+    pub fn load(repo_root: &Path) -> Result<Series> {
+        let hint = "run dsock from a dsock clone, or `dsock export` to create the series";
+        load_input(&Self::manifest_path(repo_root), hint, Self::parse)
     }
 
     /// Parse and validate manifest text.
@@ -121,12 +115,12 @@ impl Series {
     }
 
     /// Write `patch-series/series.toml` (creating the directory).
-    pub fn save(&self, repo_root: &Path) -> CommandResult<()> {
+    pub fn save(&self, repo_root: &Path) -> Result<()> {
         let path = Self::manifest_path(repo_root);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            fs_err::create_dir_all(dir)?;
         }
-        std::fs::write(&path, self.to_toml())?;
+        fs_err::write(&path, self.to_toml())?;
         Ok(())
     }
 
@@ -187,6 +181,16 @@ impl Series {
         }
         Ok(())
     }
+}
+
+/// Read and parse an input file of the dsock repo (`series.toml`, `review.toml`).
+///
+/// Errors (Usage): an unreadable file names its path, with `hint`; a parse error is
+/// prefixed with the path.
+pub fn load_input<T>(path: &Path, hint: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    parse(&text).map_err(|e| Error::usage(format!("{}: {e}", path.display())))
 }
 
 impl SeriesCommit {

@@ -23,7 +23,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::color::{Kind, Style};
-use super::patch::{parse_diff, FileChange};
+use crate::patch::{parse_diff, FileChange};
 use super::ReviewCommit;
 
 /// How a pair was found.

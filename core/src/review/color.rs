@@ -6,8 +6,6 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::cli::ColorChoice;
-
 /// What a span of output is, for coloring (git's default diff colors).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -35,19 +33,6 @@ pub struct Style {
 
 impl Style {
     pub const PLAIN: Style = Style { color: false };
-
-    /// Resolve `--color`: `auto` colors only when stdout is a terminal and `NO_COLOR` is unset.
-    pub fn from_choice(choice: ColorChoice) -> Style {
-        use std::io::IsTerminal;
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-            }
-        };
-        Style { color }
-    }
 
     /// `text` wrapped in the escape for `kind` (unchanged when color is off).
     pub fn paint(&self, kind: Kind, text: &str) -> String {

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::Result;
 use crate::series::SERIES_DIR;
 
 /// File name inside `patch-series/`.
@@ -97,13 +97,9 @@ impl ReviewFile {
     /// Read and validate the file (see [`ReviewFile::parse`]).
     ///
     /// Errors (Usage) when it is missing or invalid, with a hint.
-    pub fn load(repo_root: &Path) -> CommandResult<ReviewFile> {
-        let path = Self::path(repo_root);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CommandError::usage(format!("cannot read {}: {e}", path.display()))
-                .with_hint("create patch-series/review.toml (see docs/review.md for its shape)")
-        })?;
-        Self::parse(&text).map_err(|e| CommandError::usage(format!("{}: {e}", path.display())))
+    pub fn load(repo_root: &Path) -> Result<ReviewFile> {
+        let hint = "create patch-series/review.toml (see docs/review.md for its shape)";
+        crate::series::load_input(&Self::path(repo_root), hint, Self::parse)
     }
 
     /// Parse and validate: keys unique and non-empty, every rule code a `dsock check`

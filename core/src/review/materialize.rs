@@ -5,21 +5,20 @@
 
 use std::path::Path;
 
-use super::patch::diff_part;
+use crate::patch::diff_part;
 use super::range_diff::UpstreamCommit;
 use super::ReviewCommit;
-use crate::error::{CommandError, CommandResult};
-use crate::commands::apply;
-use crate::git::Git;
+use crate::error::Result;
+use crate::git::{CommitId, Git};
 use crate::series::Series;
 
 /// The series as commit objects in a checkout's object database.
 #[derive(Debug, Clone)]
 pub struct Materialized {
     /// Full sha of `upstream.base`.
-    pub base: String,
+    pub base: CommitId,
     /// One sha per series commit, in order (parent chain from `base`).
-    pub shas: Vec<String>,
+    pub shas: Vec<CommitId>,
 }
 
 impl Materialized {
@@ -30,28 +29,19 @@ impl Materialized {
 }
 
 /// Build the series' commits on top of `upstream.base` in `git`'s object database with
-/// `dsock apply`'s builder ([`crate::commands::apply::build`]): a private index, no ref
+/// `dsock apply`'s builder ([`crate::build::build`]): a private index, no ref
 /// moves, the work tree and real index untouched; same series and base → same shas.
 ///
-/// Errors: Usage when the base is missing from the checkout (hint: fetch it) or when the
-/// series does not apply to its base (hint: `dsock status`, then `dsock rebase`).
-pub fn build_commits(git: &Git, repo_root: &Path, series: &Series) -> CommandResult<Materialized> {
-    match apply::build(git, series, repo_root)? {
-        Ok(built) => Ok(Materialized {
-            base: git.rev_parse_commit(&series.upstream.base)?,
-            shas: built.into_iter().map(|b| b.sha).collect(),
-        }),
-        Err(failure) => Err(CommandError::usage(format!(
-            "the series does not apply to its base {:.12}: {failure}",
-            series.upstream.base
-        ))
-        .with_hint("run `dsock status` to see where it stops, then `dsock rebase`")),
-    }
+/// Errors: Usage when the base is missing from the checkout (hint: fetch it);
+/// [`crate::error::DoesNotApply`] when the series does not apply to its base.
+pub fn build_commits(git: &Git, repo_root: &Path, series: &Series) -> Result<Materialized> {
+    let built = crate::build::build(git, series, repo_root)?;
+    Ok(Materialized { base: git.rev_parse_commit(&series.upstream.base)?, shas: built.into_iter().map(|b| b.sha).collect() })
 }
 
 /// The series' commits as review data: message parts from `series.toml`, diff and
 /// patch-id from git's `format-patch` of each materialized commit.
-pub fn review_commits(git: &Git, series: &Series, m: &Materialized) -> CommandResult<Vec<ReviewCommit>> {
+pub fn review_commits(git: &Git, series: &Series, m: &Materialized) -> Result<Vec<ReviewCommit>> {
     series
         .commits
         .iter()
@@ -65,7 +55,7 @@ pub fn review_commits(git: &Git, series: &Series, m: &Materialized) -> CommandRe
                 subject: c.subject.clone(),
                 author: c.author.clone(),
                 body: c.body.trim().to_string(),
-                sha: sha.clone(),
+                sha: sha.to_string(),
                 patch_id,
                 diff: diff_part(&mail).to_string(),
             })
@@ -74,7 +64,7 @@ pub fn review_commits(git: &Git, series: &Series, m: &Materialized) -> CommandRe
 }
 
 /// One `git format-patch` mail per commit, concatenated (an mbox `git am` accepts).
-pub fn mbox(git: &Git, shas: &[String]) -> CommandResult<String> {
+pub fn mbox(git: &Git, shas: &[CommitId]) -> Result<String> {
     let mut out = String::new();
     for sha in shas {
         out.push_str(&String::from_utf8_lossy(&git.format_patch(sha)?));
@@ -84,7 +74,7 @@ pub fn mbox(git: &Git, shas: &[String]) -> CommandResult<String> {
 
 /// `git diff` from `a` to `b` in the same form as the per-commit patches (full
 /// index, binary, no renames, myers) — `git apply` accepts it on `a`.
-pub fn combined_diff(git: &Git, a: &str, b: &str) -> CommandResult<String> {
+pub fn combined_diff(git: &Git, a: &str, b: &str) -> Result<String> {
     let out = git.run_bytes(
         ["diff", "--no-ext-diff", "--full-index", "--binary", "--no-renames", "--diff-algorithm=myers", "--indent-heuristic", a, b],
         None,
@@ -94,7 +84,7 @@ pub fn combined_diff(git: &Git, a: &str, b: &str) -> CommandResult<String> {
 
 /// `git diff --stat` (fixed width 80, so output does not depend on the terminal) plus
 /// `--summary` (created/deleted files).
-pub fn diffstat(git: &Git, a: &str, b: &str) -> CommandResult<String> {
+pub fn diffstat(git: &Git, a: &str, b: &str) -> Result<String> {
     let out = git.run_bytes(
         ["diff", "--no-ext-diff", "--stat=80", "--stat-graph-width=20", "--summary", "--no-renames", a, b],
         None,
@@ -104,7 +94,7 @@ pub fn diffstat(git: &Git, a: &str, b: &str) -> CommandResult<String> {
 
 /// Upstream commits in `old_base..new_base` with their subjects and patch-ids, to
 /// recognize series commits that landed upstream. Empty when the bases are equal.
-pub fn upstream_between(git: &Git, old_base: &str, new_base: &str) -> CommandResult<Vec<UpstreamCommit>> {
+pub fn upstream_between(git: &Git, old_base: &str, new_base: &str) -> Result<Vec<UpstreamCommit>> {
     if old_base == new_base {
         return Ok(Vec::new());
     }
@@ -123,7 +113,7 @@ pub fn upstream_between(git: &Git, old_base: &str, new_base: &str) -> CommandRes
 /// `dsock apply`, or an older series kept on a branch): message parts and stable id
 /// from the commit message (`Change-Id:` trailer; empty when absent), diff and
 /// patch-id from `format-patch`.
-pub fn review_commits_in_range(git: &Git, base: &str, tip: &str) -> CommandResult<Vec<ReviewCommit>> {
+pub fn review_commits_in_range(git: &Git, base: &str, tip: &str) -> Result<Vec<ReviewCommit>> {
     git.rev_list(base, tip)?
         .into_iter()
         .map(|sha| {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::ReviewCommit;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{Error, Result};
 use crate::series::SERIES_DIR;
 
 /// Directory (inside `patch-series/`) holding `v1.toml`, `v2.toml`, ….
@@ -73,13 +73,13 @@ pub fn parse_name(name: &str) -> Option<u32> {
 }
 
 /// Version numbers present, ascending.
-pub fn list(repo_root: &Path) -> CommandResult<Vec<u32>> {
+pub fn list(repo_root: &Path) -> Result<Vec<u32>> {
     let dir = versions_dir(repo_root);
     let mut out = Vec::new();
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(CommandError::from(e)),
+        Err(e) => return Err(Error::from(e)),
     };
     for entry in entries {
         let name = entry?.file_name().to_string_lossy().to_string();
@@ -94,16 +94,16 @@ pub fn list(repo_root: &Path) -> CommandResult<Vec<u32>> {
 /// Read `vN.toml`.
 ///
 /// Errors (Usage) when the file is missing (hint: `dsock version list`) or malformed.
-pub fn load(repo_root: &Path, n: u32) -> CommandResult<SentVersion> {
+pub fn load(repo_root: &Path, n: u32) -> Result<SentVersion> {
     let path = versions_dir(repo_root).join(format!("v{n}.toml"));
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        CommandError::usage(format!("no sent version v{n} ({}: {e})", path.display()))
+        Error::usage(format!("no sent version v{n} ({}: {e})", path.display()))
             .with_hint("run `dsock version list` to see the recorded versions")
     })?;
     let v: SentVersion = toml::from_str(&text)
-        .map_err(|e| CommandError::usage(format!("{}: {e}", path.display())))?;
+        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
     if v.version != n {
-        return Err(CommandError::usage(format!(
+        return Err(Error::usage(format!(
             "{} says version = {}, expected {n}",
             path.display(),
             v.version
@@ -113,15 +113,15 @@ pub fn load(repo_root: &Path, n: u32) -> CommandResult<SentVersion> {
 }
 
 /// Write `vN.toml`; refuses to overwrite an existing version (sent versions are history).
-pub fn store(repo_root: &Path, v: &SentVersion) -> CommandResult<PathBuf> {
+pub fn store(repo_root: &Path, v: &SentVersion) -> Result<PathBuf> {
     let dir = versions_dir(repo_root);
-    std::fs::create_dir_all(&dir)?;
+    fs_err::create_dir_all(&dir)?;
     let path = dir.join(format!("{}.toml", v.name()));
     if path.exists() {
-        return Err(CommandError::usage(format!("{} already exists", path.display()))
+        return Err(Error::usage(format!("{} already exists", path.display()))
             .with_hint("sent versions are never rewritten; tag the next version instead"));
     }
-    std::fs::write(&path, v.to_toml())?;
+    fs_err::write(&path, v.to_toml())?;
     Ok(path)
 }
 

@@ -63,18 +63,34 @@ export function hookSource(cfg) {
     m.print = chain((...a) => send({ t: 'out', s: a.join(' ') }), m.print);
     m.printErr = chain((...a) => send({ t: 'err', s: a.join(' ') }), m.printErr);
     m.onAbort = chain((what) => send({ t: 'abort', reason: String(what) }), m.onAbort);
+    const pre = m.preRun;
+    m.preRun = [hookProxyMain, ...(Array.isArray(pre) ? pre : pre ? [pre] : [])];
     return m;
   };
   // Emscripten main has no Module.quit any more: the program's own top-level \`var quit_\` is a
   // property of the global object (classic script), so an accessor installed before the program
   // runs sees the runtime's assignment, and wraps it.
   let quit;
+  // -sPROXY_TO_PTHREAD: callMain on the main thread starts main() on a pthread and returns, and
+  // that return is an implicit exit(0) through quit_ while the program goes on; its real exit
+  // comes later from the pthread (exitOnMainThread). callMain and __emscripten_proxy_main are
+  // globals of the program, in place by the time preRun callbacks run.
+  let inProxyMain = false;
+  const hookProxyMain = () => {
+    const callMain = self.callMain;
+    if (typeof callMain !== 'function' || typeof self.__emscripten_proxy_main !== 'function') return;
+    self.callMain = (...a) => {
+      inProxyMain = true;
+      try { return callMain(...a); } finally { inProxyMain = false; }
+    };
+  };
   Object.defineProperty(self, 'quit_', {
     configurable: true, enumerable: true,
     get: () => quit,
     set: (theirs) => {
       quit = typeof theirs !== 'function' ? theirs : (status, toThrow) => {
         const normal = toThrow && toThrow.name === 'ExitStatus';
+        if (inProxyMain && normal && status === 0) return theirs(status, toThrow);
         send({ t: 'exit', code: status, error: normal ? undefined : String((toThrow && toThrow.stack) || toThrow) });
         return theirs(status, toThrow);
       };

@@ -95,9 +95,9 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     if let Some(log) = &args.log {
         cmd.arg(format!("--log={}", std::path::absolute(log)?.display()));
     }
-    cmd.arg(std::path::absolute(&args.program)?)
-        .arg("--")
-        .args(&args.args);
+    // As given: the driver resolves it against the same working directory and names it in its
+    // messages the way the user wrote it.
+    cmd.arg(&args.program).arg("--").args(&args.args);
     ctx.out.flush()?;
     let code = run_forwarding_signals(cmd, &node)?;
     let _ = ctx.err.flush();

@@ -60,8 +60,9 @@ export function hookSource(cfg) {
     if (!m || typeof m !== 'object' || m.__dsockRun) return m;
     Object.defineProperty(m, '__dsockRun', { value: true });
     m.arguments = cfg.args.slice();
-    m.print = chain((...a) => send({ t: 'out', s: a.join(' ') }), m.print);
-    m.printErr = chain((...a) => send({ t: 'err', s: a.join(' ') }), m.printErr);
+    // Then the shell's own handler, else the console as emcc's runtime would (so --log has it).
+    m.print = chain((...a) => send({ t: 'out', s: a.join(' ') }), m.print || console.log.bind(console));
+    m.printErr = chain((...a) => send({ t: 'err', s: a.join(' ') }), m.printErr || console.error.bind(console));
     m.onAbort = chain((what) => send({ t: 'abort', reason: String(what) }), m.onAbort);
     const pre = m.preRun;
     m.preRun = [hookProxyMain, ...(Array.isArray(pre) ? pre : pre ? [pre] : [])];

@@ -14,7 +14,8 @@ from a source tree the environment names, and run with `dsock run`'s driver (tes
 - DSOCK_ENET_SRC: a checkout of https://github.com/lsalzman/enet (*.c, include/), a reliable/
   unreliable UDP protocol (c/rp_enet_peer.c) against a native peer built from the same sources.
 Without the variable a test is skipped with that reason. Each test also runs the native build the
-same way and prints the figures (requests/s, ENet packets/s) on stderr, and appends them as JSON
+same way and prints the figures (requests/s, ENet packets/s; DSOCK_REAL_PROGRAMS_ENET_COUNT packets of
+each kind, default 2000) on stderr, and appends them as JSON
 lines to $DSOCK_REAL_PROGRAMS_FIGURES when set (docs/real-programs.md).
 """
 
@@ -44,7 +45,7 @@ RP_TIMEOUT = int(os.getenv('DSOCK_REAL_PROGRAMS_TIMEOUT', '180'))
 RP_SEQUENTIAL = 300
 RP_CONCURRENT = 64
 RP_BIG = 8 * 1024 * 1024
-RP_ENET_COUNT = 2000
+RP_ENET_COUNT = int(os.getenv('DSOCK_REAL_PROGRAMS_ENET_COUNT', '2000'))
 RP_ENET_SIZE = 200
 ENET_DEFINES = ['-DHAS_POLL=1', '-DHAS_FCNTL=1', '-DHAS_SOCKLEN_T=1', '-DHAS_MSGHDR_FLAGS=1',
                 '-DHAS_INET_PTON=1', '-DHAS_INET_NTOP=1']  # what ENet's CMakeLists.txt detects on Linux
@@ -201,8 +202,9 @@ class dsock_real_programs_mixin:
     return ['node', DSOCK_RUN, f'--chromium={_chromium()}', f'--timeout={RP_TIMEOUT}',
             f'--log={os.path.abspath(tag + ".console.log")}', js, '--', *args]
 
-  def rp_http_session(self, server, port):
-    """Sequential, concurrent and multi-MiB requests with native curl; returns the figures."""
+  def rp_http_session(self, server, port, figures):
+    """Sequential, concurrent and multi-MiB requests with native curl; fills `figures` as it goes
+    (so a failing step still leaves the figures of the steps before it)."""
     server.wait_line('LISTENING', RP_TIMEOUT)
     base = f'http://127.0.0.1:{port}'
     t0 = time.monotonic()
@@ -213,23 +215,28 @@ class dsock_real_programs_mixin:
     self.assertEqual(len(lines), RP_SEQUENTIAL, f'sequential: {len(lines)} replies of {RP_SEQUENTIAL}')
     counts = [int(line.split()[1]) for line in lines]
     self.assertEqual(counts, sorted(counts), 'sequential replies out of order')
+    figures['sequential_rps'] = RP_SEQUENTIAL / seq_s
     t0 = time.monotonic()
     r = _curl('--parallel', '--parallel-max', '16', '-H', 'Connection: close', *[f'{base}/hello'] * RP_CONCURRENT)
     par_s = time.monotonic() - t0
     self.assertEqual(r.returncode, 0, r.stderr)
     self.assertEqual(len([x for x in r.stdout.decode().splitlines() if x.startswith('hello ')]), RP_CONCURRENT)
+    figures['concurrent_rps'] = RP_CONCURRENT / par_s
     t0 = time.monotonic()
     r = _curl(f'{base}/big', timeout=60)
     big_s = time.monotonic() - t0
     want = _big_sha256(RP_BIG)
     got = hashlib.sha256(r.stdout).hexdigest()
+    figures['big_bytes'] = len(r.stdout)
+    figures['big_intact'] = got == want
+    if got == want:
+      figures['big_mb_s'] = RP_BIG / big_s / 1e6
     bye = _curl(f'{base}/quit', timeout=30)
     self.assertEqual(bye.stdout, b'bye\n', bye.stderr)
     self.assertEqual(server.finish(60), 0, server.stderr()[-2000:])
     self.assertEqual(server.wait_line('SERVED', 10), f'SERVED {RP_SEQUENTIAL + RP_CONCURRENT + 2} requests')
     self.assertEqual((len(r.stdout), got), (RP_BIG, want),
                      f'/big: {len(r.stdout)} of {RP_BIG} bytes, sha256 {got} (want {want}); curl: {r.stderr.decode().strip()}')
-    return {'sequential_rps': RP_SEQUENTIAL / seq_s, 'concurrent_rps': RP_CONCURRENT / par_s, 'big_mb_s': RP_BIG / big_s / 1e6}
 
   def rp_mongoose(self, variant, name):
     src = self.rp_source('DSOCK_MONGOOSE_SRC', 'mongoose.c', 'https://github.com/cesanta/mongoose')
@@ -238,11 +245,11 @@ class dsock_real_programs_mixin:
     figures = {'program': 'mongoose', 'build': name}
     port = _free_port(socket.SOCK_STREAM)
     with _Program([native, str(port), str(RP_BIG)], os.path.abspath('native.stderr.log')) as server:
-      figures['native'] = self.rp_http_session(server, port)
+      self.rp_http_session(server, port, figures.setdefault('native', {}))
     port = _free_port(socket.SOCK_STREAM)
     try:
       with _Program(self.rp_wasm_argv(js, [str(port), str(RP_BIG)], name), os.path.abspath(name + '.stderr.log')) as server:
-        figures['wasm'] = self.rp_http_session(server, port)
+        self.rp_http_session(server, port, figures.setdefault('wasm', {}))
     finally:
       _record(figures)
 

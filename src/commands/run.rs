@@ -282,20 +282,8 @@ extern "C" fn forward_signal(sig: libc::c_int) {
 /// a SIGTERM aimed at dsock alone must reach the driver, which owns Chromium). Returns the exit
 /// status to use: the driver's code, or 128+N when it died of signal N.
 fn run_forwarding_signals(mut cmd: Command, node: &Path) -> CommandResult<i32> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: prctl is async-signal-safe and touches no memory of the parent. If dsock is
-        // killed outright, the driver gets SIGTERM and tears Chromium down.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
+    // If dsock is killed outright, the driver gets SIGTERM and tears Chromium down.
+    crate::bench::runner::die_with_parent(&mut cmd);
     let mut child = cmd.spawn().map_err(|e| {
         CommandError::environment(format!("cannot start {}: {e}", node.display()))
             .with_hint("run `dsock toolchain`")

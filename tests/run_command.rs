@@ -25,7 +25,11 @@ fn text(b: &[u8]) -> String {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    dsock().args(args).current_dir(dir).output().expect("spawn dsock")
+    dsock()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("spawn dsock")
 }
 
 const EMCC_LIKE_JS: &str = "var Module = typeof Module != 'undefined' ? Module : {};\n\
@@ -39,11 +43,19 @@ fn bad_input_exits_2_naming_the_problem() {
     std::fs::write(d.path().join("page.html"), "<p>no script</p>").unwrap();
     for (args, want) in [
         (vec!["run", "missing.js"], "error: no such file: missing.js"),
-        (vec!["run", "plain.js"], "plain.js is not an Emscripten build"),
+        (
+            vec!["run", "plain.js"],
+            "plain.js is not an Emscripten build",
+        ),
         (vec!["run", "page.html"], "page.html loads no .js"),
     ] {
         let out = run_in(d.path(), &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         let err = text(&out.stderr);
         assert!(err.contains(want), "{args:?}: {err}");
         assert!(err.contains("hint: "), "{args:?}: no hint: {err}");
@@ -56,11 +68,37 @@ fn missing_chromium_exits_2_naming_dsock_toolchain() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("prog.js"), EMCC_LIKE_JS).unwrap();
     std::fs::write(d.path().join("prog.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let out = run_in(d.path(), &["run", "--chromium", "/nonexistent/chromium", "prog.js"]);
+    let out = run_in(
+        d.path(),
+        &["run", "--chromium", "/nonexistent/chromium", "prog.js"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("Chromium not found at /nonexistent/chromium"), "{err}");
+    assert!(
+        err.contains("Chromium not found at /nonexistent/chromium"),
+        "{err}"
+    );
     assert!(err.contains("dsock toolchain"), "{err}");
+}
+
+#[test]
+fn headful_without_a_display_exits_2() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("prog.js"), EMCC_LIKE_JS).unwrap();
+    std::fs::write(d.path().join("prog.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let out = dsock()
+        .args(["run", "--headful", "prog.js"])
+        .current_dir(d.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--headful needs a display"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -135,7 +173,10 @@ fn prints_output_passes_arguments_and_exits_with_the_status() {
         let (out, _) = run_build(file, &["--", "code", "two words"]);
         let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
         assert_eq!(out.status.code(), Some(42), "{file}: {stderr}");
-        assert_eq!(stdout, "hello argc=3\narg[1]=code\narg[2]=two words\n", "{file}: {stderr}");
+        assert_eq!(
+            stdout, "hello argc=3\narg[1]=code\narg[2]=two words\n",
+            "{file}: {stderr}"
+        );
         assert!(stderr.contains("to stderr\n"), "{file}: {stderr}");
         let (out, _) = run_build(file, &[]);
         assert_eq!(out.status.code(), Some(0), "{file}: {}", text(&out.stderr));
@@ -151,7 +192,10 @@ fn abort_exits_134_with_the_reason() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(134), "{file}: {stderr}");
         assert!(stderr.contains("Aborted("), "{file}: {stderr}");
-        assert!(stderr.contains(&format!("dsock run: {file} aborted")), "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("dsock run: {file} aborted")),
+            "{file}: {stderr}"
+        );
     }
 }
 
@@ -193,14 +237,23 @@ fn keep_open_runs_until_sigterm_and_tears_chromium_down() {
         std::io::Read::read_to_string(&mut stderr, &mut s).unwrap();
         s
     });
-    let first = rx.recv_timeout(Duration::from_secs(90)).expect("no output from the program");
+    let first = rx
+        .recv_timeout(Duration::from_secs(90))
+        .expect("no output from the program");
     assert_eq!(first, "hello argc=2");
     std::thread::sleep(Duration::from_secs(1));
-    assert!(child.try_wait().unwrap().is_none(), "--keep-open exited by itself");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "--keep-open exited by itself"
+    );
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     let stderr = reader.join().unwrap();
-    assert_eq!(status.code(), Some(42), "the program's status after SIGTERM: {stderr}");
+    assert_eq!(
+        status.code(),
+        Some(42),
+        "the program's status after SIGTERM: {stderr}"
+    );
     assert!(stderr.contains("--keep-open: the app stays up"), "{stderr}");
     let pid: i32 = stderr
         .split("Chromium pid ")
@@ -208,9 +261,23 @@ fn keep_open_runs_until_sigterm_and_tears_chromium_down() {
         .and_then(|s| s.split(')').next())
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no Chromium pid in: {stderr}"));
-    assert_ne!(unsafe { libc::kill(pid, 0) }, 0, "Chromium {pid} is still running");
-    let profile = stderr.split("--user-data-dir=").nth(1).and_then(|s| s.split_whitespace().next()).unwrap();
-    assert!(!Path::new(profile).exists(), "profile {profile} left behind");
+    assert_ne!(
+        unsafe { libc::kill(pid, 0) },
+        0,
+        "Chromium {pid} is still running"
+    );
+    let profile = stderr
+        .split("--user-data-dir=")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap();
+    assert!(
+        !Path::new(profile).exists(),
+        "profile {profile} left behind"
+    );
     let console = std::fs::read_to_string(&log).unwrap();
-    assert!(console.contains("hello argc=2"), "--log has the app console: {console}");
+    assert!(
+        console.contains("hello argc=2"),
+        "--log has the app console: {console}"
+    );
 }

@@ -66,7 +66,6 @@ pub const DRIVER: &str = "test-browser/dsock-run";
 
 pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     check_program(&args.program)?;
-    crate::testrun::preflight::check_chromium(&args.chromium)?;
     if args.headful
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
@@ -74,6 +73,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         return Err(CommandError::environment("--headful needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set")
             .with_hint("run without --headful (headless), or under a display server (e.g. `xvfb-run dsock run --headful …`)"));
     }
+    crate::testrun::preflight::check_chromium(&args.chromium)?;
     let driver = find_driver(ctx)?;
     let node = node_binary()?;
 

@@ -74,8 +74,10 @@ try {
     const run = await runProgram({ program: path.join(opts.app, 'dsbench.js'), args: opts.program,
       chromium: opts.chromium, onOutput: (_stream, line) => relay(line) });
     iwa = run.iwa;
+    // The program's end ends the driver, with its exit status (abort: 134, see run.mjs).
     run.result.then((r) => {
       relay(r.kind === 'exit' ? `DSBENCH PROCESS EXIT ${r.code}` : `DSBENCH PROCESS ABORT ${r.kind}: ${r.reason}`);
+      setTimeout(() => stop(r.code), 300);
     });
   } else {
     iwa = await startIwa({

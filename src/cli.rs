@@ -104,4 +104,6 @@ pub enum Command {
     PrBody(commands::pr_body::Args),
     /// Throughput and latency of DIRECT_SOCKETS vs native and NODERAWSOCKETS.
     Bench(commands::bench::Args),
+    /// Run an Emscripten program in headless Chromium as an Isolated Web App (Direct Sockets).
+    Run(commands::run::Args),
 }

@@ -69,3 +69,8 @@ fn dev_proxy_manifest_and_html_rewriting() {
 fn isolated_web_app_end_to_end() {
     run_node_test("test/iwa.e2e.test.mjs");
 }
+
+#[test]
+fn dsock_run_hook_and_proxy_routes() {
+    run_node_test("test/run.test.mjs");
+}

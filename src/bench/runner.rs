@@ -337,7 +337,7 @@ fn wait_bounded(mut child: Child, limit: Duration) -> Result<std::process::Outpu
 /// `--max-seconds` bound (still there for other platforms and as a backstop). They also
 /// inherit an outer `flock` on the browser lock, which they would otherwise keep holding.
 /// Only spawn from the main thread: the signal follows the spawning thread's exit.
-fn die_with_parent(cmd: &mut Command) -> &mut Command {
+pub fn die_with_parent(cmd: &mut Command) -> &mut Command {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;

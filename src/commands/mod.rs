@@ -15,6 +15,7 @@ pub mod explain;
 pub mod export;
 pub mod pr_body;
 pub mod rebase;
+pub mod run;
 pub mod setup;
 pub mod status;
 pub mod test;
@@ -54,5 +55,6 @@ pub fn dispatch(ctx: &mut CommandContext, command: &Command) -> CommandResult {
         Command::Version(a) => version::run(ctx, a),
         Command::PrBody(a) => pr_body::run(ctx, a),
         Command::Bench(a) => bench::run(ctx, a),
+        Command::Run(a) => run::run(ctx, a),
     }
 }

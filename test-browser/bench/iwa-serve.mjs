@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Run an Emscripten build of dsbench.c as a page of a headless Chromium Isolated Web App,
-// where Direct Sockets exist, and relay its output: every console line of the app is printed
+// where Direct Sockets exist, and relay its output: every line the program prints is printed
 // on stdout (so `dsock bench` sees "DSBENCH READY udp=... tcp=..." exactly as from a native
-// process). Uses the harness launcher (test-browser/iwa/launch.mjs: startIwa).
+// process). The program runs exactly as under `dsock run` (test-browser/iwa/run.mjs:
+// runProgram); probe pages run with the harness launcher (test-browser/iwa/launch.mjs: startIwa).
 //
 //   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] -- <program args...>
 //   node iwa-serve.mjs --app DIR --page 'probe.html?mode=udp-write&port=P&inflight=K'   (see app/probe.js)
 //
-// DIR holds dsbench.js/.wasm; index.html and bench-page.js (from ./app) are copied next to
-// them. Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
+// DIR holds dsbench.js/.wasm; the probe pages (from ./app) are copied next to them. Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
 // on SIGTERM/SIGINT, or after --max-seconds: it never outlives its caller's bound.
 
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-for (const f of ['index.html', 'bench-page.js', 'probe.html', 'probe.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
+for (const f of ['probe.html', 'probe.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
 if (opts.page === 'index.html' && !fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
   console.log(`DSBENCH EXIT error no dsbench.js in ${opts.app}`);
   process.exit(2);
@@ -46,6 +46,7 @@ const launcher = process.env.DSOCK_IWA_LAUNCH
   ? pathToFileURL(path.resolve(process.env.DSOCK_IWA_LAUNCH)).href
   : new URL('../iwa/launch.mjs', import.meta.url).href;
 const { startIwa } = await import(launcher);
+const { runProgram } = await import(new URL('../iwa/run.mjs', import.meta.url).href);
 
 let iwa = null;
 let stopping = false;
@@ -63,20 +64,28 @@ process.stdin.resume();
 setTimeout(() => { console.log(`DSBENCH EXIT timeout iwa-serve after ${opts.maxSeconds} s`); stop(3); },
   opts.maxSeconds * 1000).unref();
 
-// index.html runs dsbench.js with the program arguments; --page probe.html?... runs a probe.
-const url = opts.page === 'index.html'
-  ? '/index.html?args=' + encodeURIComponent(JSON.stringify(opts.program))
-  : '/' + opts.page;
+// index.html (the default) runs dsbench.js with the program arguments; --page probe.html?... runs a probe.
 const relay = (text) => {
   console.log(text);
   if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);
 };
 try {
-  iwa = await startIwa({
-    appDir: opts.app, url, chromium: opts.chromium, attach: true, name: 'dsock bench',
-    // "[console.log] text" → "text": the program's lines unchanged; page errors keep their tag.
-    onConsole: (m) => relay(m.replace(/^\[console\.(log|info|error|warn|warning)\] /, '')),
-  });
+  if (opts.page === 'index.html') {
+    const run = await runProgram({ program: path.join(opts.app, 'dsbench.js'), args: opts.program,
+      chromium: opts.chromium, onOutput: (_stream, line) => relay(line) });
+    iwa = run.iwa;
+    // The program's end ends the driver, with its exit status (abort: 134, see run.mjs).
+    run.result.then((r) => {
+      relay(r.kind === 'exit' ? `DSBENCH PROCESS EXIT ${r.code}` : `DSBENCH PROCESS ABORT ${r.kind}: ${r.reason}`);
+      setTimeout(() => stop(r.code), 300);
+    });
+  } else {
+    iwa = await startIwa({
+      appDir: opts.app, url: '/' + opts.page, chromium: opts.chromium, attach: true, name: 'dsock bench',
+      // "[console.log] text" → "text": the probe's lines unchanged; page errors keep their tag.
+      onConsole: (m) => relay(m.replace(/^\[console\.(log|info|error|warn|warning)\] /, '')),
+    });
+  }
   // Worker consoles (pthread builds print through the main thread, but errors may surface here).
   iwa.page.on('workercreated', (w) => w.on('console', (m) => relay(`[worker] ${m.text()}`)));
 } catch (e) {

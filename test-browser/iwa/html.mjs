@@ -44,9 +44,11 @@ export function looksLikeHtmlDocument(text) {
 
 /**
  * Rewrite one HTML document. `html`: string. `storeInline(path, source)`: called for each
- * externalized inline script. Returns Promise<{html, inlined: number, injected: boolean}>.
+ * externalized inline script. `scripts`: extra script paths loaded right after the Trusted Types
+ * policy, before any script of the page (`dsock run` puts its Module hook there).
+ * Returns Promise<{html, inlined: number, injected: boolean}>.
  */
-export function rewriteHtml(html, storeInline) {
+export function rewriteHtml(html, storeInline, { scripts = [] } = {}) {
   return new Promise((resolve, reject) => {
     const rw = new RewritingStream();
     let out = '';
@@ -54,8 +56,9 @@ export function rewriteHtml(html, storeInline) {
     let inlined = 0;
     let pending = null; // {tag} while inside an inline executable <script>, collecting its text
     let body = '';
+    const tags = [TT_POLICY_PATH, ...scripts].map(p => `<script src="${p}"></script>`).join('');
     const inject = () => {
-      if (!injected) { rw.emitRaw(`<script src="${TT_POLICY_PATH}"></script>`); injected = true; }
+      if (!injected) { rw.emitRaw(tags); injected = true; }
     };
     rw.on('startTag', (tag, raw) => {
       const name = tag.tagName;
@@ -87,7 +90,7 @@ export function rewriteHtml(html, storeInline) {
     });
     rw.on('data', chunk => { out += chunk; });
     rw.on('end', () => {
-      if (!injected) out = `<script src="${TT_POLICY_PATH}"></script>` + out;
+      if (!injected) out = tags + out;
       resolve({ html: out, inlined, injected: true });
     });
     rw.on('error', reject);

@@ -105,7 +105,8 @@ export function chromiumVersion(exe = DEFAULT_CHROMIUM) {
  *  - attach: also return a puppeteer Page for the app window (`page`);
  *  - onConsole(msg: string): app console / page errors (requires attach);
  *  - log(msg): harness diagnostics; dumpio: forward Chromium's stderr;
- *  - timeoutMs: bound for install + launch (default 60000).
+ *  - timeoutMs: bound for install + launch (default 60000);
+ *  - routes, injectScripts: passed to startDevProxy (in-memory pages, scripts injected into HTML).
  * Returns {browser, pid, proxy, manifestId, origin, appUrl, targetId, page, timings, close()}.
  * close() is idempotent and never throws; it kills Chromium by pid if a clean close takes > 1.5 s.
  */
@@ -113,7 +114,7 @@ export async function startIwa(opts = {}) {
   const {
     proxyTarget, appDir, url = '/', chromium = process.env.DSOCK_CHROMIUM || DEFAULT_CHROMIUM,
     flags = [], headless = '--headless=new', attach = false, onConsole, log = () => {},
-    dumpio = false, timeoutMs = 60000, name,
+    dumpio = false, timeoutMs = 60000, name, routes, injectScripts,
   } = opts;
   const t0 = performance.now();
   const timings = {};
@@ -135,7 +136,7 @@ export async function startIwa(opts = {}) {
   if (/^https?:/.test(url)) { const u = new URL(url); appPath = u.pathname + u.search + u.hash; }
 
   const proxy = await startDevProxy({
-    target: proxyTarget, appDir, log,
+    target: proxyTarget, appDir, log, routes, injectScripts,
     manifest: buildManifest({ name: name || (proxyTarget ? `dsock btest ${proxyTarget}` : 'dsock app'), startUrl: appPath }),
   });
   timings.proxyMs = performance.now() - t0;

@@ -55,11 +55,15 @@ class InlineStore {
 /**
  * Start the dev proxy on 127.0.0.1 (an ephemeral port unless `port`).
  * Options: `target` (http URL, e.g. 'http://localhost:8888') XOR `appDir` (directory);
- * `manifest` (object; default buildManifest()); `log(msg)` (optional).
+ * `manifest` (object; default buildManifest()); `log(msg)` (optional);
+ * `routes`: {[path]: {type, body: string|Buffer}} served from memory before the target/appDir
+ * (`dsock run`'s generated page and hook); `injectScripts`: script paths every rewritten HTML
+ * document loads right after the Trusted Types policy (see rewriteHtml).
  * Returns Promise<{port, url, server, stats, close(): Promise<void>}>.
  * `stats`: counters {requests, forwarded, rewritten, inlined, errors} for tests and logs.
  */
-export async function startDevProxy({ target, appDir, manifest = buildManifest(), port = 0, log = () => {} } = {}) {
+export async function startDevProxy({ target, appDir, manifest = buildManifest(), port = 0, log = () => {},
+  routes = {}, injectScripts = [] } = {}) {
   if (!target === !appDir) throw new Error('startDevProxy: pass exactly one of target or appDir');
   const targetUrl = target ? new URL(target) : null;
   const origins = targetUrl ? originAliases(targetUrl.href) : [];
@@ -78,7 +82,7 @@ export async function startDevProxy({ target, appDir, manifest = buildManifest()
     let out = origins.length ? relativizeOrigins(text, origins) : text;
     // Not Sec-Fetch-Dest: Chromium's dev-proxy fetches every app resource with `empty`.
     if (contentType.toLowerCase().startsWith('text/html') && looksLikeHtmlDocument(out)) {
-      const r = await rewriteHtml(out, (p, src) => inline.set(p, src));
+      const r = await rewriteHtml(out, (p, src) => inline.set(p, src), { scripts: injectScripts });
       stats.inlined += r.inlined;
       out = r.html;
     }
@@ -154,6 +158,10 @@ export async function startDevProxy({ target, appDir, manifest = buildManifest()
     if (pathname === MANIFEST_PATH) return send(res, 200, 'application/manifest+json', manifestBody);
     if (pathname === ICON_PATH) return send(res, 200, 'image/png', icon);
     if (pathname === TT_POLICY_PATH) return send(res, 200, 'text/javascript', Buffer.from(TT_POLICY_SOURCE));
+    if (Object.hasOwn(routes, pathname)) {
+      const r = routes[pathname];
+      return send(res, 200, r.type, Buffer.from(r.body));
+    }
     if (pathname.startsWith(INLINE_PREFIX)) {
       const src = inline.get(pathname);
       return src === undefined ? send(res, 404, 'text/plain', Buffer.from('unknown inline script\n'))

@@ -103,6 +103,15 @@ pub const MAX_SUBJECT: usize = 72;
 /// Extensions in which upstream forbids tabs (DS105).
 const NO_TABS: &[&str] = &["js", "mjs", "py", "c", "h", "cpp", "cc", "rst", "md", "json", "toml", "txt"];
 
+/// Upstream trees that keep their own tab-indented style: musl's sources (and emscripten's
+/// `#ifdef __EMSCRIPTEN__` additions to them) are indented with tabs.
+const TABS_ALLOWED_UNDER: &[&str] = &["system/lib/libc/musl/"];
+
+/// Whether an added line of `path` may not contain a tab (DS105).
+fn tabs_forbidden(path: &str) -> bool {
+    NO_TABS.contains(&ext(path)) && !TABS_ALLOWED_UNDER.iter().any(|dir| path.starts_with(dir))
+}
+
 fn ext(path: &str) -> &str {
     path.rsplit_once('.').map_or("", |(_, e)| e)
 }
@@ -288,7 +297,7 @@ pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants,
     for f in &on_disk {
         let display = format!("{OVERLAY_DIR}/{f}");
         let Ok(text) = std::fs::read_to_string(root.join(OVERLAY_DIR).join(f)) else { continue };
-        whitespace_findings(&display, &text, |_| true, NO_TABS.contains(&ext(f)), out);
+        whitespace_findings(&display, &text, |_| true, tabs_forbidden(f), out);
         if ext(f) == "js" {
             out.extend(dsock_lint::lint_file(&display, &text, &opts));
             linted += 1;
@@ -303,7 +312,7 @@ pub fn check_series_offline(root: &Path, series: &Series, constants: &Constants,
         for section in patch_files(&text) {
             let lines: BTreeSet<usize> = section.added_patch_lines.iter().copied().collect();
             // The `+` is part of the patch line; whitespace at the end is what matters.
-            whitespace_findings(&display, &text, |l| lines.contains(&l), NO_TABS.contains(&ext(&section.path)), out);
+            whitespace_findings(&display, &text, |l| lines.contains(&l), tabs_forbidden(&section.path), out);
             if section.path.ends_with("settings.js") && !has_checkout {
                 // DS015 works on comment lines; lint the patch text restricted to added lines
                 // (with a checkout the patched file itself is linted instead).
@@ -712,3 +721,16 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
 }
 
 use std::io::Write as _;
+
+#[cfg(test)]
+mod tabs_tests {
+    use super::tabs_forbidden;
+
+    #[test]
+    fn tabs_are_allowed_in_musl_sources_only() {
+        assert!(!tabs_forbidden("system/lib/libc/musl/src/network/bind.c"));
+        assert!(tabs_forbidden("system/lib/libc/emscripten_internal.h"));
+        assert!(tabs_forbidden("src/lib/libsyscall.js"));
+        assert!(!tabs_forbidden("Makefile"));
+    }
+}

@@ -534,9 +534,12 @@ var DirectSockFSLibrary = {
       }
       var data = directSockHelpers.copyOut(buffer, offset, length);
       entry.resolving.then(() => {
-        if (entry.addr && sock.state !== {{{ SOCK_STATE_CLOSED }}} && !sock.writeFailed) {
-          directSockHelpers.queueSend(sock, data, 0, length, (d) => directSockHelpers.udpMessage(sock, d, entry.addr, port));
-        }
+        if (!entry.addr || sock.state === {{{ SOCK_STATE_CLOSED }}} || sock.writeFailed) return;
+        // A non-blocking socket whose send queue filled up meanwhile drops the
+        // datagram, as UDP may (queueSend would throw EAGAIN).
+        var full = sock.send_bytes >= directSockHelpers.sendLimit(sock);
+        if (full && (sock.stream.flags & {{{ cDefs.O_NONBLOCK }}})) return;
+        directSockHelpers.queueSend(sock, data, 0, length, (d) => directSockHelpers.udpMessage(sock, d, entry.addr, port));
       });
       return length;
     },
@@ -946,6 +949,7 @@ var DirectSockFSLibrary = {
       // waits for the result where the caller can wait; elsewhere it returns
       // 0 at once (data sent meanwhile is queued until the socket opens).
       if (sock.stream.flags & {{{ cDefs.O_NONBLOCK }}}) throw new FS.ErrnoError({{{ cDefs.EINPROGRESS }}});
+      if (!directSockHelpers.canWait()) return;
       return directSockHelpers.waitFor(sock, opened.then((result) => {
         // The blocking connect() reports the failure itself, so it is no
         // longer pending, and the next connect() starts afresh.

@@ -6,8 +6,9 @@
  *
  * bind(), listen(), connect() and getsockname() called from a main loop
  * callback, where (under JSPI) the program cannot suspend: they must not trap,
- * and the sockets must still open and connect while the loop polls with a
- * zero timeout. Self-contained and also runs natively.
+ * the sockets must still open and connect while the loop polls with a zero
+ * timeout, and a refused blocking connect() that could not wait reports the
+ * refusal through poll() and SO_ERROR. Self-contained and also runs natively.
  */
 
 #include <arpa/inet.h>
@@ -25,7 +26,8 @@
 #include <emscripten.h>
 #endif
 
-static int listener = -1, client = -1, udp = -1;
+static int listener = -1, client = -1, udp = -1, refused = -1;
+static int refused_done;
 static int iterations;
 
 static int port_of(int fd) {
@@ -39,6 +41,7 @@ static void finish(void) {
   close(client);
   close(listener);
   close(udp);
+  close(refused);
   printf("done\n");
 #ifdef __EMSCRIPTEN__
   emscripten_cancel_main_loop();
@@ -80,9 +83,40 @@ static void iteration(void) {
     assert(r == 0);
     return;
   }
+  if (refused < 0) {
+    // A blocking connect() to a closed port. Where it cannot wait it returns
+    // 0, and the refusal arrives as POLLERR|POLLHUP and SO_ERROR.
+    refused = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(1);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int r = connect(refused, (struct sockaddr*)&sa, sizeof(sa));
+    printf("blocking connect to a closed port from the callback: %d %s\n", r, r ? strerror(errno) : "");
+    if (r == -1) {
+      assert(errno == ECONNREFUSED);
+      refused_done = 1;
+    } else {
+      assert(r == 0);
+    }
+  }
+  if (!refused_done) {
+    struct pollfd rp = {refused, POLLOUT, 0};
+    poll(&rp, 1, 0);
+    if (rp.revents & POLLERR) {
+      assert(rp.revents & POLLHUP);
+      int err = 0;
+      socklen_t len = sizeof(err);
+      assert(getsockopt(refused, SOL_SOCKET, SO_ERROR, &err, &len) == 0);
+      printf("SO_ERROR %d (%s)\n", err, strerror(err));
+      assert(err == ECONNREFUSED);
+      refused_done = 1;
+    }
+  }
   struct pollfd p[2] = {{listener, POLLIN, 0}, {udp, POLLOUT, 0}};
   poll(p, 2, 0);
-  if ((p[0].revents & POLLIN) && port_of(udp)) {
+  if (refused_done && (p[0].revents & POLLIN) && port_of(udp)) {
     int a = accept(listener, NULL, NULL);
     assert(a >= 0);
     close(a);

@@ -8,9 +8,14 @@ use dsock_lint::rules::ds105_whitespace::AddedWhitespace;
 /// Extensions in which upstream forbids tabs.
 const NO_TABS: &[&str] = &["js", "mjs", "py", "c", "h", "cpp", "cc", "rst", "md", "json", "toml", "txt"];
 
-/// Whether `path`'s type forbids tabs.
+/// Upstream trees that keep their own tab-indented style: musl's sources (and emscripten's
+/// `#ifdef __EMSCRIPTEN__` additions to them) are indented with tabs.
+const TABS_ALLOWED_UNDER: &[&str] = &["system/lib/libc/musl/"];
+
+/// Whether an added line of `path` may not contain a tab: its type forbids tabs and it is
+/// not under a tab-indented upstream tree.
 pub fn tabs_forbidden(path: &str) -> bool {
-    NO_TABS.contains(&super::ext(path))
+    NO_TABS.contains(&super::ext(path)) && !TABS_ALLOWED_UNDER.iter().any(|dir| path.starts_with(dir))
 }
 
 /// Findings for the lines (1-based) of `text` selected by `line_of`, reported at their
@@ -41,5 +46,18 @@ pub fn check(display: &str, text: &str, line_of: impl Fn(usize) -> bool, tabs_fo
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tabs_forbidden;
+
+    #[test]
+    fn tabs_are_allowed_in_musl_sources_only() {
+        assert!(!tabs_forbidden("system/lib/libc/musl/src/network/bind.c"));
+        assert!(tabs_forbidden("system/lib/libc/emscripten_internal.h"));
+        assert!(tabs_forbidden("src/lib/libsyscall.js"));
+        assert!(!tabs_forbidden("Makefile"));
     }
 }

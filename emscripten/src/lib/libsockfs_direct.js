@@ -62,11 +62,32 @@ const SEND_BUFFER_DEFAULT = 262144;
 const WRITE_CHUNK = 65536;
 // Most write()s a UDP socket keeps in flight at once (see pumpWrite).
 const UDP_WRITES_IN_FLIGHT = 32;
+// What bind(), listen() and connect() return when the caller waits for the
+// result in _emscripten_sock_wait; EM_SOCK_WAIT in emscripten_internal.h.
+const EM_SOCK_WAIT = 1;
+// Largest UDP payload: 65535 minus the IP and UDP headers (IPv6 has no
+// header checksum field in the payload length, so 8 bytes of UDP header
+// only).
+const UDP_MAX_PAYLOAD_4 = 65507;
+const UDP_MAX_PAYLOAD_6 = 65527;
+// Third 32-bit word of an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as
+// inetPton6 returns it (network byte order read as a little-endian word).
+const V4_MAPPED_PREFIX = 0xffff0000;
+// How long (ms) a JSPI/ASYNCIFY program may poll() without giving the browser
+// a turn of its event loop (see yieldAfterPoll). Measured in Chromium 156 with
+// a poll() loop that always finds a socket writable while 200 datagrams wait
+// to be received: with no turn none arrive in 2 s (about 1000 polls/ms); a
+// turn costs about 50 us and delivers about one datagram; a turn after every
+// poll receives all 200 in 40-60 ms (20 polls/ms), one per ms in 300 ms (700
+// polls/ms). One per ms keeps the cost near 5% of a busy loop.
+const POLL_YIELD_MS = 1;
+// Linux's default net.core.somaxconn: the largest listen() backlog.
+const SOMAXCONN = 4096;
 null;
 }}}
 
 var DirectSockFSLibrary = {
-  $directSockHelpers__deps: ['$SOCKFS', '$FS', '$inetNtop4', '$inetNtop6'],
+  $directSockHelpers__deps: ['$SOCKFS', '$FS', '$DNS', '$inetNtop4', '$inetNtop6', '$inetPton4', '$inetPton6'],
   $directSockHelpers: {
     // Feature detection, done per socket() call rather than at startup so the
     // same binary can run where the API is missing (a page that is not an
@@ -108,31 +129,67 @@ var DirectSockFSLibrary = {
       SOCKFS.emit('error', [sock.stream.fd, errno, e?.message ?? 'socket error']);
     },
 
-    // Whether the calling syscall may return a Promise for its caller to wait
-    // on: only when it was proxied from a pthread (PROXY_TO_PTHREAD), where
-    // the caller thread awaits the result (libsyscall.js marks bind, listen
-    // and connect __async for that). JSPI cannot do this: a suspending import
-    // traps when called from a stack not entered through a promising export
-    // (such as a main loop callback), whether or not it returns a Promise.
+    // Whether the caller of the running syscall can wait for a result that
+    // the browser only delivers later: a pthread that proxied the syscall
+    // (PROXY_TO_PTHREAD) can block, and under JSPI a stack entered through a
+    // promising export (main()) can suspend. A main loop callback cannot: a
+    // suspending import traps there even when it would not have suspended,
+    // which is why bind/listen/connect stay plain imports and the wait is a
+    // separate import that libc only calls when told to (EM_SOCK_WAIT).
     canWait() {
-#if PTHREADS && !ASYNCIFY
-      return !!PThread.currentProxiedOperationCallerThread;
+#if PTHREADS
+      if (PThread.currentProxiedOperationCallerThread) return true;
+#endif
+#if ASYNCIFY == 2
+      return Asyncify.canSuspend;
 #else
       return false;
 #endif
     },
 
-    // The Promise a waiting bind()/listen()/connect() returns: 0 once the
-    // socket opened, or -errno (taken from sock.error) if it failed. Returns
-    // undefined when the caller cannot wait.
-    waitOpened(sock) {
+    // Under JSPI (and ASYNCIFY) a poll() that finds an fd ready resumes the
+    // program from a microtask, without a turn of the event loop. A loop of
+    // such polls (one socket always writable, say) would starve the browser:
+    // received data, opened sockets and settled writes are tasks, and would
+    // never run. So once the program has polled for POLL_YIELD_MS without a
+    // turn, the next poll() result waits for one task (a MessageChannel
+    // message: unlike setTimeout it is not clamped to 4 ms when nested).
+    yieldAfterPoll(count) {
+      var now = performance.now();
+      var self = directSockHelpers;
+      if (now - (self.lastYield ?? 0) < {{{ POLL_YIELD_MS }}}) return count;
+      if (!self.yieldChannel) {
+        self.yieldChannel = new MessageChannel();
+        self.yieldWaiters = [];
+        self.yieldChannel.port1.onmessage = () => {
+          self.lastYield = performance.now();
+          for (var w of self.yieldWaiters.splice(0)) w();
+        };
+      }
+      return new Promise((resolve) => {
+        self.yieldWaiters.push(() => resolve(count));
+        self.yieldChannel.port2.postMessage(0);
+      });
+    },
+
+    // Let the caller wait for `result` (a Promise of 0 or -errno) when it can:
+    // the syscall returns EM_SOCK_WAIT and libc takes the result from
+    // _emscripten_sock_wait. Otherwise returns undefined: the syscall returns
+    // 0 and the operation completes in the background.
+    waitFor(sock, result) {
       if (!directSockHelpers.canWait()) return;
-      return sock.opening.then(() => {
+      sock.pendingResult = result;
+      return {{{ EM_SOCK_WAIT }}};
+    },
+    // Wait for a bound UDP socket, a listener or a connected UDP socket to
+    // open: 0, or -errno (taken from sock.error) if it failed.
+    waitOpened(sock) {
+      return directSockHelpers.waitFor(sock, sock.opening.then(() => {
         var errno = sock.error;
         if (!errno) return 0;
         sock.error = null;
         return -errno;
-      });
+      }));
     },
 
     // Bound and listening sockets need an IP literal: the API does not resolve
@@ -143,6 +200,58 @@ var DirectSockFSLibrary = {
     },
     isWildcard(addr) {
       return addr === '0.0.0.0' || addr === '::';
+    },
+    // The address to give the API for one a program passed: an IPv4-mapped
+    // IPv6 address becomes dotted IPv4 (the API takes the family from the
+    // address), which also lets one of emscripten's fake DNS addresses in that
+    // form (getaddrinfo() with AF_INET6 hints on a host name) map back to its
+    // name.
+    apiAddr(addr) {
+      var v6 = addr.includes(':') ? inetPton6(addr) : null;
+      if (v6 && !v6[0] && !v6[1] && (v6[2] >>> 0) === {{{ V4_MAPPED_PREFIX }}}) {
+        var v4 = inetNtop4(v6[3]);
+        return DNS.lookup_addr(v4) || v4;
+      }
+      return addr;
+    },
+    // A local address for bind()/listen(): the API does not resolve names,
+    // but 'localhost' is the loopback address of the socket's family.
+    localAddr(sock, addr) {
+      if (addr === 'localhost') return sock.family === {{{ cDefs.AF_INET6 }}} ? '::1' : '127.0.0.1';
+      return directSockHelpers.apiAddr(addr);
+    },
+    // An address the browser reports, in the socket's family: an AF_INET6
+    // socket sees IPv4 endpoints as IPv4-mapped IPv6 addresses, as on Linux.
+    sockAddr(sock, addr) {
+      if (!addr) return addr;
+      if (sock.family === {{{ cDefs.AF_INET6 }}}) {
+        if (inetPton4(addr) !== null) return '::ffff:' + addr;
+      } else {
+        // An AF_INET socket may be told of an IPv4-mapped address.
+        addr = directSockHelpers.apiAddr(addr);
+      }
+      return addr;
+    },
+    // A canonical form for comparing peers: parsed IPs, IPv4-mapped IPv6 as
+    // IPv4, 'localhost' as the loopback address. null for a name that cannot
+    // be resolved here.
+    canonicalAddr(addr) {
+      if (addr === 'localhost') return '127.0.0.1';
+      addr = directSockHelpers.apiAddr(addr);
+      var v4 = inetPton4(addr);
+      if (v4 !== null) return inetNtop4(v4);
+      var v6 = inetPton6(addr);
+      if (v6 === null) return null;
+      addr = inetNtop6(v6);
+      return addr === '::1' ? '127.0.0.1' : addr;
+    },
+    // Whether a datagram from addr:port comes from the peer an emulated UDP
+    // connect() named. A peer given as a host name other than localhost
+    // cannot be resolved here, so only its port is compared.
+    isPeer(sock, addr, port) {
+      if (port !== sock.dport) return false;
+      var peer = directSockHelpers.canonicalAddr(sock.daddr);
+      return peer === null || peer === directSockHelpers.canonicalAddr(addr);
     },
 
     // Copy outgoing bytes out of wasm memory. TypedArray.prototype.slice
@@ -358,6 +467,117 @@ var DirectSockFSLibrary = {
       return length;
     },
 
+    // Accept loop of a listener: take connections from the TCPServerSocket
+    // while fewer than the backlog wait for accept() (accept() resumes it), so
+    // the backlog bounds what is queued here as it does in the kernel.
+    pumpAccept(sock) {
+      if (sock.accepting || !sock.acceptReader || sock.state === {{{ SOCK_STATE_CLOSED }}}) return;
+      if (sock.pending.length >= sock.backlog) return;
+      sock.accepting = true;
+      sock.acceptReader.read().then(({ value, done }) => {
+        sock.accepting = false;
+        if (done || sock.state === {{{ SOCK_STATE_CLOSED }}}) {
+          value?.close().catch(() => {});
+          return;
+        }
+        value.opened.then((info) => {
+          if (sock.state === {{{ SOCK_STATE_CLOSED }}}) {
+            value.close().catch(() => {});
+            return;
+          }
+          sock.pending.push({ tcp: value, info });
+          // Makes the listener readable (POLLIN).
+          SOCKFS.emit('connection', sock.stream.fd);
+        }, () => {}); // a connection that failed to open is dropped
+        directSockHelpers.pumpAccept(sock);
+      }, (e) => {
+        sock.accepting = false;
+        directSockHelpers.setError(sock, directSockHelpers.toErrno(e, {{{ cDefs.ECONNABORTED }}}), e);
+      });
+    },
+    isLoopback(addr) {
+      addr = directSockHelpers.canonicalAddr(addr ?? '');
+      return addr !== null && (addr.startsWith('127.') || addr === '::1');
+    },
+
+    // A bound-mode datagram to addr:port.
+    udpMessage(sock, data, addr, port) {
+      return { data, remoteAddress: directSockHelpers.apiAddr(addr), remotePort: port };
+    },
+    // sendto() a host name on a bound UDP socket. The API would resolve the
+    // name itself, but one that does not resolve fails the write, which
+    // errors the writable stream and so every later send (Chromium 156). So
+    // names are resolved first, once, to the socket's family (resolves()),
+    // and datagrams go to the address. The first datagram to a name waits
+    // for that, and is dropped if the name does not resolve; the next send to
+    // it then fails with EHOSTUNREACH, and the one after asks again.
+    sendToName(sock, buffer, offset, length, name, port) {
+      var names = directSockHelpers.names ??= new Map();
+      var key = `${sock.family} ${name}`;
+      var entry = names.get(key);
+      if (entry?.addr) {
+        return directSockHelpers.queueSend(sock, buffer, offset, length,
+          (data) => directSockHelpers.udpMessage(sock, data, entry.addr, port));
+      }
+      if (entry?.failed) {
+        names.delete(key);
+        throw new FS.ErrnoError({{{ cDefs.EHOSTUNREACH }}});
+      }
+      if (!entry) {
+        entry = {};
+        entry.resolving = directSockHelpers.resolve(sock, name, port).then((addr) => {
+          entry.resolving = null;
+          if (addr) entry.addr = addr;
+          else entry.failed = true;
+        });
+        names.set(key, entry);
+      }
+      var data = directSockHelpers.copyOut(buffer, offset, length);
+      entry.resolving.then(() => {
+        if (!entry.addr || sock.state === {{{ SOCK_STATE_CLOSED }}} || sock.writeFailed) return;
+        // A non-blocking socket whose send queue filled up meanwhile drops the
+        // datagram, as UDP may (queueSend would throw EAGAIN).
+        var full = sock.send_bytes >= directSockHelpers.sendLimit(sock);
+        if (full && (sock.stream.flags & {{{ cDefs.O_NONBLOCK }}})) return;
+        directSockHelpers.queueSend(sock, data, 0, length, (d) => directSockHelpers.udpMessage(sock, d, entry.addr, port));
+      });
+      return length;
+    },
+
+    // Forget a failed connection attempt once connect() reported it: the
+    // socket is unconnected again and may connect() anew.
+    resetConnect(sock) {
+      sock.tcp = null;
+      sock.connectFailed = sock.connectReported = false;
+      sock.error = null;
+      sock.state = sock.saddr !== undefined ? {{{ SOCK_STATE_BOUND }}} : undefined;
+      sock.daddr = sock.dport = undefined;
+    },
+    // Whether a host name resolves (a Promise of a boolean). The API reports
+    // a name that does not resolve just like a refused connection (a bare
+    // NetworkError), so after a connect() to a name failed this asks again
+    // through a connected-mode UDPSocket: opening one resolves the name and
+    // sends nothing.
+    resolves(sock, name, port) {
+      return directSockHelpers.resolve(sock, name, port).then((addr) => addr !== null);
+    },
+    // Resolve a host name to an address of the socket's family: a Promise of
+    // the address, of null if it does not resolve, or of undefined if that
+    // cannot be told (no UDPSocket for the probe).
+    resolve(sock, name, port) {
+      var probe;
+      try {
+        probe = new UDPSocket({ remoteAddress: name, remotePort: port,
+          dnsQueryType: sock.family === {{{ cDefs.AF_INET6 }}} ? 'ipv6' : 'ipv4' });
+      } catch (e) {
+        return Promise.resolve(undefined);
+      }
+      return probe.opened.then((info) => {
+        probe.close().catch(() => {});
+        return info.remoteAddress;
+      }, () => null);
+    },
+
     // TCP: wire an opened TCPSocket (ours from connect(), or one accepted by a
     // listener) to sock.
     attachTcp(sock, info) {
@@ -388,15 +608,15 @@ var DirectSockFSLibrary = {
           udp.close().catch(() => {});
           return;
         }
-        sock.saddr = info.localAddress;
+        sock.saddr = directSockHelpers.sockAddr(sock, info.localAddress);
         sock.sport = info.localPort;
         sock.multicast = info.multicastController;
         directSockHelpers.attachStreams(sock, info, (msg) => {
-          var addr = msg.remoteAddress ?? sock.daddr;
+          var addr = msg.remoteAddress === undefined ? sock.daddr : directSockHelpers.sockAddr(sock, msg.remoteAddress);
           var port = msg.remotePort ?? sock.dport;
           // An emulated connect() on a bound socket only sees its peer, as the
           // kernel filter of a real connect() would.
-          if (sock.peerFilter && (addr !== sock.daddr || port !== sock.dport)) return;
+          if (sock.peerFilter && !directSockHelpers.isPeer(sock, addr, port)) return;
           directSockHelpers.queueRecv(sock, addr, port, directSockHelpers.asBytes(msg.data));
         });
         SOCKFS.emit('open', sock.stream.fd);
@@ -423,18 +643,29 @@ var DirectSockFSLibrary = {
       if (sock.type !== {{{ cDefs.SOCK_DGRAM }}}) return -{{{ cDefs.ENOPROTOOPT }}};
       sock.groups ??= new Set();
       if (join === sock.groups.has(group)) return -(join ? {{{ cDefs.EADDRINUSE }}} : {{{ cDefs.EADDRNOTAVAIL }}});
-      var ctl = sock.multicast;
-      if (!ctl) {
+      var opening = sock.udp && sock.udpBound && !sock.reader;
+      if (!sock.multicast && !opening) {
         // Only a bound socket has a controller, and only when the
         // direct-sockets-multicast policy allows it.
         return -(sock.udpBound ? {{{ cDefs.EACCES }}} : {{{ cDefs.EINVAL }}});
       }
       if (join) sock.groups.add(group);
       else sock.groups.delete(group);
-      (join ? ctl.joinGroup(group) : ctl.leaveGroup(group)).catch((e) => {
+      var fail = (errno, e) => {
         if (join) sock.groups.delete(group);
-        directSockHelpers.setError(sock, directSockHelpers.toErrno(e, {{{ cDefs.EADDRNOTAVAIL }}}), e);
-      });
+        directSockHelpers.setError(sock, errno, e);
+      };
+      var apply = () => {
+        var ctl = sock.multicast;
+        if (!ctl) return fail({{{ cDefs.EACCES }}});
+        (join ? ctl.joinGroup(group) : ctl.leaveGroup(group)).catch((e) =>
+          fail(directSockHelpers.toErrno(e, {{{ cDefs.EADDRNOTAVAIL }}}), e));
+      };
+      // A bind() that could not wait leaves the socket opening: join once it
+      // has opened (a failure is reported through SO_ERROR, as for the join
+      // itself, which is asynchronous too).
+      if (opening) sock.opening.then(() => sock.udp && apply());
+      else apply();
       return 0;
     },
 
@@ -454,6 +685,32 @@ var DirectSockFSLibrary = {
       return 0;
     },
 
+    // An int option value as Linux's setsockopt reads it: IPPROTO_IP options
+    // also take a single byte (an unsigned char), every other level needs a
+    // whole int. null when optlen is too short (EINVAL).
+    readOptInt(level, optval, optlen) {
+      if (optlen >= {{{ getNativeTypeSize('i32') }}}) return {{{ makeGetValue('optval', 0, 'i32') }}};
+      if (level === {{{ cDefs.IPPROTO_IP }}} && optlen >= 1) return {{{ makeGetValue('optval', 0, 'u8') }}};
+      return null;
+    },
+    // Store an int option as Linux's getsockopt does: no more than *optlen
+    // bytes (the low ones; wasm is little-endian) and *optlen updated. With
+    // less room than an int, IPPROTO_IP gives a single byte when the value
+    // fits one.
+    writeOptInt(level, optval, optlen, val) {
+      var len = {{{ makeGetValue('optlen', 0, 'i32') }}};
+      if (len < 0) return -{{{ cDefs.EINVAL }}};
+      if (len >= {{{ getNativeTypeSize('i32') }}}) {
+        len = {{{ getNativeTypeSize('i32') }}};
+        {{{ makeSetValue('optval', 0, 'val', 'i32') }}};
+      } else {
+        if (level === {{{ cDefs.IPPROTO_IP }}} && len && val >= 0 && val <= 255) len = 1;
+        for (var i = 0; i < len; i++) {{{ makeSetValue('optval', 'i', 'val >> (8 * i)', 'i8') }}};
+      }
+      {{{ makeSetValue('optlen', 0, 'len', 'i32') }}};
+      return 0;
+    },
+
     // Options that only the constructors take cannot change on a socket that
     // exists already; the value is still stored for getsockopt.
     warnLateOption(sock, name) {
@@ -465,7 +722,7 @@ var DirectSockFSLibrary = {
     },
   },
 
-  $directSockOps__deps: ['$directSockHelpers', '$SOCKFS', '$FS', '$inetNtop4', '$inetNtop6'],
+  $directSockOps__deps: ['$directSockHelpers', '$SOCKFS', '$FS', '$inetNtop4', '$inetNtop6', '$inetPton4'],
   $directSockOps: {
     poll(sock) {
       // A listener is readable when a connection is waiting to be accepted.
@@ -482,6 +739,12 @@ var DirectSockFSLibrary = {
         if (sock.recv_queue.length || sock.error) dmask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
         if (sock.error) dmask |= {{{ cDefs.POLLERR }}};
         return dmask;
+      }
+      if (sock.connectFailed) {
+        // Linux's tcp_poll() on a socket whose connection attempt failed: a
+        // closed socket reads EOF-like and writes fail at once.
+        return {{{ cDefs.POLLIN }}} | {{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLRDHUP }}} | {{{ cDefs.POLLOUT }}} |
+               {{{ cDefs.POLLHUP }}} | (sock.error ? {{{ cDefs.POLLERR }}} : 0);
       }
       var mask = 0;
       if (sock.recv_queue.length || sock.readClosed || sock.error) {
@@ -543,9 +806,8 @@ var DirectSockFSLibrary = {
       // sees SOCK_STATE_CLOSED and closes it then.
       if (sock.server) {
         sock.acceptReader?.cancel().catch(ignore);
-        // Connections accepted by the browser but not by the program have
-        // fds of their own; release them too.
-        for (var pending of sock.pending) FS.close(pending.stream);
+        // Connections the program did not accept yet.
+        for (var pending of sock.pending) pending.tcp.close().catch(ignore);
         sock.pending = [];
       }
       return 0;
@@ -573,13 +835,14 @@ var DirectSockFSLibrary = {
       if (sock.saddr !== undefined || sock.tcp || sock.udp || sock.server) {
         throw new FS.ErrnoError({{{ cDefs.EINVAL }}}); // already bound
       }
+      addr = directSockHelpers.localAddr(sock, addr);
       if (!directSockHelpers.isIPLiteral(addr)) throw new FS.ErrnoError({{{ cDefs.EADDRNOTAVAIL }}});
       if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
         // TCPServerSocket binds and listens in one step, and TCPSocket has no
         // local endpoint at all, so bind() only records the address: listen()
         // uses it, and a conflict surfaces there as EADDRINUSE. getsockname()
         // reports the requested port until then.
-        sock.saddr = addr;
+        sock.saddr = directSockHelpers.sockAddr(sock, addr);
         sock.sport = port;
         sock.state = {{{ SOCK_STATE_BOUND }}};
         return;
@@ -588,7 +851,7 @@ var DirectSockFSLibrary = {
       // getsockname() reports the requested address until `opened` gives the
       // real one.
       sock.state = {{{ SOCK_STATE_BOUND }}};
-      sock.saddr = addr;
+      sock.saddr = directSockHelpers.sockAddr(sock, addr);
       sock.sport = port;
       return directSockHelpers.waitOpened(sock);
     },
@@ -606,6 +869,7 @@ var DirectSockFSLibrary = {
           return;
         }
         var opts = directSockHelpers.udpOptions(sock);
+        addr = directSockHelpers.apiAddr(addr);
         opts.remoteAddress = addr;
         opts.remotePort = port;
         if (!directSockHelpers.isIPLiteral(addr)) {
@@ -616,18 +880,32 @@ var DirectSockFSLibrary = {
         return directSockHelpers.waitOpened(sock);
       }
       if (sock.server) throw new FS.ErrnoError({{{ cDefs.EISCONN }}});
+      if (sock.connectFailed) {
+        // As Linux: the first connect() after a connection attempt failed in
+        // the background reports its error (ECONNABORTED once SO_ERROR took
+        // it); the next one, or the first after a blocking connect() that
+        // failed, starts afresh.
+        if (!sock.connectReported) {
+          var failed = sock.error || {{{ cDefs.ECONNABORTED }}};
+          sock.error = null;
+          sock.connectReported = true;
+          throw new FS.ErrnoError(failed);
+        }
+        directSockHelpers.resetConnect(sock);
+      }
       if (sock.tcp) {
         throw new FS.ErrnoError(sock.state === {{{ SOCK_STATE_CONNECTING }}} ? {{{ cDefs.EALREADY }}} : {{{ cDefs.EISCONN }}});
       }
       // TCPSocket takes no local endpoint, so a bind() to a specific address
       // or port cannot be honoured. Fail rather than silently use another
       // source; a wildcard bind to port 0 asks for nothing and is fine.
-      if (sock.saddr !== undefined && (!directSockHelpers.isWildcard(sock.saddr) || sock.sport)) {
+      if (sock.saddr !== undefined && (!directSockHelpers.isWildcard(directSockHelpers.apiAddr(sock.saddr)) || sock.sport)) {
         throw new FS.ErrnoError({{{ cDefs.EADDRNOTAVAIL }}});
       }
+      var remote = directSockHelpers.apiAddr(addr);
       var tcp;
       try {
-        tcp = new TCPSocket(addr, port, directSockHelpers.tcpOptions(sock, addr));
+        tcp = new TCPSocket(remote, port, directSockHelpers.tcpOptions(sock, remote));
       } catch (e) {
         throw new FS.ErrnoError(directSockHelpers.toErrno(e, {{{ cDefs.EINVAL }}}));
       }
@@ -635,21 +913,52 @@ var DirectSockFSLibrary = {
       sock.daddr = addr;
       sock.dport = port;
       sock.state = {{{ SOCK_STATE_CONNECTING }}};
-      // connect() returns while the handshake runs (POLLOUT reports
-      // completion, SO_ERROR the result), as the other backends do.
-      tcp.opened.then((info) => {
+      var opened = tcp.opened.then((info) => {
         if (sock.state === {{{ SOCK_STATE_CLOSED }}}) {
           tcp.close().catch(() => {});
-          return;
+          return 0;
         }
-        sock.saddr = info.localAddress;
+        sock.saddr = directSockHelpers.sockAddr(sock, info.localAddress);
         sock.sport = info.localPort;
         directSockHelpers.attachTcp(sock, info);
+        return 0;
       }, (e) => {
+        // Like Linux after a failed handshake, the socket is then closed for
+        // sending (EPIPE) and reading (ENOTCONN), and poll reports
+        // POLLERR|POLLHUP.
+        var fail = (errno) => {
+          if (sock.state === {{{ SOCK_STATE_CLOSED }}}) return 0;
+          sock.connectFailed = true;
+          sock.state = undefined;
+          sock.send_queue = [];
+          sock.send_bytes = 0;
+          directSockHelpers.setError(sock, errno, e);
+          return -errno;
+        };
         // NetworkError cannot tell a refusal from a timeout or an unreachable
         // host; ECONNREFUSED is what programs expect from a failed connect.
-        directSockHelpers.setError(sock, directSockHelpers.toErrno(e, {{{ cDefs.ECONNREFUSED }}}), e);
+        // A host name that does not resolve is EHOSTUNREACH (connect() has no
+        // errno for a failed lookup: that is getaddrinfo's EAI_NONAME, but
+        // emscripten's getaddrinfo leaves names to the browser).
+        if (directSockHelpers.isIPLiteral(remote)) return fail(directSockHelpers.toErrno(e, {{{ cDefs.ECONNREFUSED }}}));
+        return directSockHelpers.resolves(sock, remote, port).then((ok) =>
+          fail(directSockHelpers.toErrno(e, ok ? {{{ cDefs.ECONNREFUSED }}} : {{{ cDefs.EHOSTUNREACH }}})));
       });
+      // A non-blocking connect() returns EINPROGRESS while the handshake runs;
+      // POLLOUT reports completion and SO_ERROR the result. A blocking one
+      // waits for the result where the caller can wait; elsewhere it returns
+      // 0 at once (data sent meanwhile is queued until the socket opens).
+      if (sock.stream.flags & {{{ cDefs.O_NONBLOCK }}}) throw new FS.ErrnoError({{{ cDefs.EINPROGRESS }}});
+      if (!directSockHelpers.canWait()) return;
+      return directSockHelpers.waitFor(sock, opened.then((result) => {
+        // The blocking connect() reports the failure itself, so it is no
+        // longer pending, and the next connect() starts afresh.
+        if (result && sock.connectFailed) {
+          sock.error = null;
+          sock.connectReported = true;
+        }
+        return result;
+      }));
     },
     listen(sock, backlog) {
       if (sock.type !== {{{ cDefs.SOCK_STREAM }}}) throw new FS.ErrnoError({{{ cDefs.EOPNOTSUPP }}});
@@ -662,12 +971,15 @@ var DirectSockFSLibrary = {
       }
       // Without a bind(), listen() binds the wildcard address on an ephemeral
       // port (POSIX autobind).
-      var addr = sock.saddr ?? (sock.family === {{{ cDefs.AF_INET6 }}} ? '::' : '0.0.0.0');
+      var addr = sock.saddr === undefined ? (sock.family === {{{ cDefs.AF_INET6 }}} ? '::' : '0.0.0.0') :
+        directSockHelpers.apiAddr(sock.saddr);
       var opts = {};
       // localPort 0 and backlog 0 are TypeErrors: omit them for the defaults
       // (an ephemeral port, the platform backlog).
       if (sock.sport) opts.localPort = sock.sport;
       if (backlog > 0) opts.backlog = backlog;
+      // Linux queues at least one connection, and at most SOMAXCONN.
+      sock.backlog = Math.min(Math.max(backlog, 1), {{{ SOMAXCONN }}});
       if (addr === '::' && sock.opts?.ipv6Only !== undefined) opts.ipv6Only = sock.opts.ipv6Only;
       var server;
       try {
@@ -676,7 +988,7 @@ var DirectSockFSLibrary = {
         throw new FS.ErrnoError(directSockHelpers.toErrno(e, {{{ cDefs.EINVAL }}}));
       }
       sock.server = server;
-      sock.saddr = addr;
+      sock.saddr = directSockHelpers.sockAddr(sock, addr);
       sock.sport = sock.sport || 0;
       sock.state = {{{ SOCK_STATE_LISTEN }}};
       sock.opening = server.opened.then((info) => {
@@ -684,40 +996,10 @@ var DirectSockFSLibrary = {
           server.close().catch(() => {});
           return;
         }
-        sock.saddr = info.localAddress;
+        sock.saddr = directSockHelpers.sockAddr(sock, info.localAddress);
         sock.sport = info.localPort;
-        var reader = sock.acceptReader = info.readable.getReader();
-        // Accept loop: each incoming TCPSocket becomes a SOCKFS socket (with
-        // its own fd, as the other backends do) queued for accept().
-        var next = () => reader.read().then(({ value, done }) => {
-          if (done || sock.state === {{{ SOCK_STATE_CLOSED }}}) {
-            value?.close().catch(() => {});
-            return;
-          }
-          value.opened.then((cinfo) => {
-            if (sock.state === {{{ SOCK_STATE_CLOSED }}}) {
-              value.close().catch(() => {});
-              return;
-            }
-            var newsock = SOCKFS.createSocket(sock.family, sock.type, sock.protocol);
-            newsock.tcp = value;
-            // The accepted socket's open info has no local endpoint; it is the
-            // listener's.
-            newsock.saddr = cinfo.localAddress ?? sock.saddr;
-            newsock.sport = cinfo.localPort ?? sock.sport;
-            newsock.daddr = cinfo.remoteAddress;
-            newsock.dport = cinfo.remotePort;
-            directSockHelpers.attachTcp(newsock, cinfo);
-            sock.pending.push(newsock);
-            SOCKFS.emit('connection', newsock.stream.fd);
-            // A queued connection makes the listener readable.
-            sock.stream.node.notifyListeners({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
-          }, () => {}); // a connection that failed to open is dropped
-          next();
-        }, (e) => {
-          directSockHelpers.setError(sock, directSockHelpers.toErrno(e, {{{ cDefs.ECONNABORTED }}}), e);
-        });
-        next();
+        sock.acceptReader = info.readable.getReader();
+        directSockHelpers.pumpAccept(sock);
       }, (e) => {
         if (sock.state === {{{ SOCK_STATE_CLOSED }}}) return;
         sock.server = null;
@@ -734,16 +1016,52 @@ var DirectSockFSLibrary = {
         throw new FS.ErrnoError(e);
       }
       if (!listensock.pending.length) throw new FS.ErrnoError({{{ cDefs.EAGAIN }}});
-      var newsock = listensock.pending.shift();
-      newsock.stream.flags = listensock.stream.flags;
+      // The fd is taken only now, so that running out of them is accept()'s
+      // EMFILE, with the connection left queued, as on Linux.
+      var conn = listensock.pending[0];
+      var newsock = SOCKFS.createSocket(listensock.family, listensock.type, listensock.protocol);
+      listensock.pending.shift();
+      newsock.tcp = conn.tcp;
+      // Chromium 156 reports no local endpoint for an accepted socket: use
+      // the listener's port, and its address unless that is the wildcard. A
+      // connection from a loopback address arrived on the loopback address.
+      var local = listensock.saddr;
+      if (directSockHelpers.isWildcard(directSockHelpers.apiAddr(local)) && directSockHelpers.isLoopback(conn.info.remoteAddress)) {
+        local = listensock.family === {{{ cDefs.AF_INET6 }}} && conn.info.remoteAddress.includes(':') && !/^::ffff:/i.test(conn.info.remoteAddress) ? '::1' : '127.0.0.1';
+      }
+      newsock.saddr = directSockHelpers.sockAddr(newsock, conn.info.localAddress || local);
+      newsock.sport = conn.info.localPort || listensock.sport;
+      newsock.daddr = directSockHelpers.sockAddr(newsock, conn.info.remoteAddress);
+      newsock.dport = conn.info.remotePort;
+      directSockHelpers.attachTcp(newsock, conn.info);
+      directSockHelpers.pumpAccept(listensock);
+      // The accepted socket is blocking unless accept4(SOCK_NONBLOCK) says
+      // otherwise (libsyscall), as on Linux.
       return newsock;
     },
     sendmsg(sock, buffer, offset, length, addr, port) {
+      if (sock.connectFailed) {
+        // After a failed connect, as Linux: its error once (unless SO_ERROR
+        // took it), then EPIPE.
+        var failed = sock.error || {{{ cDefs.EPIPE }}};
+        sock.error = null;
+        throw new FS.ErrnoError(failed);
+      }
       sock.send_queue ??= [];
       sock.send_bytes ??= 0;
       if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
         // A failed write leaves the writable stream errored for good.
         if (sock.writeFailed) throw new FS.ErrnoError({{{ cDefs.EPIPE }}});
+        // A datagram larger than IP can carry is EMSGSIZE, as on Linux (the
+        // API would fail the write and with it the socket).
+        var dest = directSockHelpers.apiAddr(addr ?? sock.daddr ?? '');
+        var ipv6 = sock.family === {{{ cDefs.AF_INET6 }}} && inetPton4(dest) === null;
+        if (length > (ipv6 ? {{{ UDP_MAX_PAYLOAD_6 }}} : {{{ UDP_MAX_PAYLOAD_4 }}})) {
+          throw new FS.ErrnoError({{{ cDefs.EMSGSIZE }}});
+        }
+        // Linux sends an empty datagram; the API refuses one (TypeError),
+        // which would error the writable stream and so the socket.
+        if (!length) throw new FS.ErrnoError({{{ cDefs.EINVAL }}});
         if (sock.daddr !== undefined && addr !== undefined) throw new FS.ErrnoError({{{ cDefs.EISCONN }}});
         if (addr === undefined) {
           if (sock.daddr === undefined) throw new FS.ErrnoError({{{ cDefs.EDESTADDRREQ }}});
@@ -760,8 +1078,11 @@ var DirectSockFSLibrary = {
         // Connected mode sends to its peer; bound mode names the destination
         // in each message.
         var bound = sock.udpBound;
+        if (bound && !directSockHelpers.isIPLiteral(directSockHelpers.apiAddr(addr))) {
+          return directSockHelpers.sendToName(sock, buffer, offset, length, directSockHelpers.apiAddr(addr), port);
+        }
         return directSockHelpers.queueSend(sock, buffer, offset, length,
-          (data) => bound ? { data, remoteAddress: addr, remotePort: port } : { data });
+          (data) => bound ? directSockHelpers.udpMessage(sock, data, addr, port) : { data });
       }
       if (sock.writeShutdown || sock.writeFailed) throw new FS.ErrnoError({{{ cDefs.EPIPE }}});
       if (!sock.tcp || sock.state === {{{ SOCK_STATE_CLOSED }}}) throw new FS.ErrnoError({{{ cDefs.ENOTCONN }}});
@@ -787,7 +1108,7 @@ var DirectSockFSLibrary = {
         }
         if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
           if (sock.readClosed) return null;
-          if (!sock.tcp) throw new FS.ErrnoError({{{ cDefs.ENOTCONN }}});
+          if (!sock.tcp || sock.connectFailed) throw new FS.ErrnoError({{{ cDefs.ENOTCONN }}});
         }
         throw new FS.ErrnoError({{{ cDefs.EAGAIN }}});
       }
@@ -812,7 +1133,12 @@ var DirectSockFSLibrary = {
     },
     setsockopt(sock, level, optname, optval, optlen) {
       var o = sock.opts ??= {};
-      var val = {{{ makeGetValue('optval', 0, 'i32') }}};
+      var val = directSockHelpers.readOptInt(level, optval, optlen);
+      // Every option but these structs is an int.
+      var isStruct = level === {{{ cDefs.SOL_SOCKET }}} ? optname === {{{ cDefs.SO_LINGER }}} :
+        level === {{{ cDefs.IPPROTO_IP }}} ? optname === {{{ cDefs.IP_ADD_MEMBERSHIP }}} || optname === {{{ cDefs.IP_DROP_MEMBERSHIP }}} :
+        level === {{{ cDefs.IPPROTO_IPV6 }}} && (optname === {{{ cDefs.IPV6_JOIN_GROUP }}} || optname === {{{ cDefs.IPV6_LEAVE_GROUP }}});
+      if (val === null && !isStruct) return -{{{ cDefs.EINVAL }}};
       var isStream = sock.type === {{{ cDefs.SOCK_STREAM }}};
       if (level === {{{ cDefs.SOL_SOCKET }}}) {
         switch (optname) {
@@ -934,6 +1260,7 @@ var DirectSockFSLibrary = {
           case {{{ cDefs.SO_RCVBUF }}}: val = o.recvBuf || {{{ RECV_HIGH_WATER }}}; break;
           case {{{ cDefs.SO_BROADCAST }}}: val = o.broadcast ? 1 : 0; break;
           case {{{ cDefs.SO_LINGER }}}: {
+            if ({{{ makeGetValue('optlen', 0, 'i32') }}} < {{{ C_STRUCTS.linger.__size__ }}}) return -{{{ cDefs.EINVAL }}};
             var linger = o.linger || { onoff: 0, linger: 0 };
             {{{ makeSetValue('optval', C_STRUCTS.linger.l_onoff, 'linger.onoff', 'i32') }}};
             {{{ makeSetValue('optval', C_STRUCTS.linger.l_linger, 'linger.linger', 'i32') }}};
@@ -971,9 +1298,7 @@ var DirectSockFSLibrary = {
       } else {
         return -{{{ cDefs.ENOPROTOOPT }}};
       }
-      {{{ makeSetValue('optval', 0, 'val', 'i32') }}};
-      {{{ makeSetValue('optlen', 0, 4, 'i32') }}};
-      return 0;
+      return directSockHelpers.writeOptInt(level, optval, optlen, val);
     },
   },
 };

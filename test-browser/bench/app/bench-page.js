@@ -18,6 +18,14 @@ if (self.trustedTypes && !self.trustedTypes.defaultPolicy) {
     onExit: code => console.log('DSBENCH PROCESS EXIT ' + code),
     onAbort: what => console.error('DSBENCH PROCESS ABORT ' + what),
   };
+  // -sDIRECT_SOCKETS builds: the TCP send pump's counters (drops detected and re-sent, see
+  // tcpSendStats in libsockfs_direct.js), printed whenever they change.
+  let lastStats = '';
+  setInterval(() => {
+    const stats = JSON.stringify(self.directSockHelpers?.tcpSendStats ?? null);
+    if (stats !== lastStats && stats !== 'null') console.log('DSBENCH TCP-SEND-STATS ' + stats);
+    lastStats = stats;
+  }, 500);
   const s = document.createElement('script');
   s.src = 'dsbench.js';
   s.onerror = () => console.error('DSBENCH PAGE could not load dsbench.js');

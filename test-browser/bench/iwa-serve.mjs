@@ -65,8 +65,11 @@ setTimeout(() => { console.log(`DSBENCH EXIT timeout iwa-serve after ${opts.maxS
   opts.maxSeconds * 1000).unref();
 
 // index.html (the default) runs dsbench.js with the program arguments; --page probe.html?... runs a probe.
+// DSBENCH_CONSOLE_LOG=FILE also appends every line there (the runner keeps server lines only
+// for error messages; this is how the TCP send counters are read after a run).
 const relay = (text) => {
   console.log(text);
+  if (process.env.DSBENCH_CONSOLE_LOG) fs.appendFileSync(process.env.DSBENCH_CONSOLE_LOG, `${Date.now()} ${text}\n`);
   if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);
 };
 try {

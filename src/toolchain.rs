@@ -136,6 +136,19 @@ impl Layout {
         )
     }
 
+    /// The Emscripten cache (EM_CACHE) for a checkout whose `system/` directory is the git tree
+    /// `system_tree` (`git rev-parse HEAD:system`): `cache/by-system/<first 12 hex digits>`.
+    ///
+    /// Emscripten rebuilds a cached system library only when it is missing, never when its
+    /// sources change (tools/cache.py, tools/system_libs.py), and the series patches libc and
+    /// libsockets sources. One cache per `system/` tree keeps a library built from the base's
+    /// sources out of a build of the series, and the other way round; trees that share
+    /// `system/` share the cache. The first build in a new one compiles libc & co (~2 min here).
+    pub fn cache_for_system(&self, system_tree: &str) -> PathBuf {
+        let key: String = system_tree.chars().take(12).collect();
+        self.cache().join("by-system").join(key)
+    }
+
     /// Environment for a test run: EM_CONFIG, EMCC_CFLAGS, PATH with node 26 first, EMSDK_PYTHON.
     /// Values already set in the caller's environment for EM_CONFIG/EMCC_CFLAGS win.
     pub fn run_env(&self, python: &Path) -> Vec<(String, String)> {
@@ -154,6 +167,15 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_system_tree_gets_its_own_cache() {
+        let l = Layout::new("/opt/tc");
+        let a = l.cache_for_system("0123456789abcdef0123456789abcdef01234567");
+        assert_eq!(a, PathBuf::from("/opt/tc/cache/by-system/0123456789ab"));
+        assert_ne!(a, l.cache_for_system("fedcba9876543210fedcba9876543210fedcba98"));
+        assert!(a.starts_with(l.cache()));
+    }
 
     #[test]
     fn config_names_every_piece_of_the_layout() {

@@ -876,7 +876,9 @@ var DirectSockFSLibrary = {
       }
       if (join) sock.groups.add(group);
       else sock.groups.delete(group);
-      var fail = (errno, e) => {
+      // `e` (the DOMException, for the message) is optional: Closure checks
+      // the arity of calls.
+      var fail = (errno, e = null) => {
         if (join) sock.groups.delete(group);
         directSockHelpers.setError(sock, errno, e);
       };

@@ -4,11 +4,14 @@
 // on stdout (so `dsock bench` sees "DSBENCH READY udp=... tcp=..." exactly as from a native
 // process). Uses the harness launcher (test-browser/iwa/launch.mjs: startIwa).
 //
-//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] -- <program args...>
+//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] [--page P] [--profile FILE] -- <program args...>
 //   node iwa-serve.mjs --app DIR --page 'probe.html?mode=udp-write&port=P&inflight=K'   (see app/probe.js)
 //
-// DIR holds dsbench.js/.wasm; index.html and bench-page.js (from ./app) are copied next to
-// them. Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
+// DIR holds dsbench.js/.wasm; the pages of ./app are copied next to them. --page js.html runs
+// the plain-JS server instead (app/dsbench-js.js, the chromium-js variant). The program
+// arguments reach every page as ?args=<JSON array>. --profile FILE records a CPU profile of the
+// page (and of its workers) over CDP from READY until the server stops, then writes FILE
+// (.cpuprofile JSON; workers as FILE.worker-N.cpuprofile); see docs/bench.md "Profiles". Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
 // on SIGTERM/SIGINT, or after --max-seconds: it never outlives its caller's bound.
 
 import fs from 'node:fs';
@@ -18,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { app: null, chromium: undefined, maxSeconds: 900, page: 'index.html', program: [] };
+  const o = { app: null, chromium: undefined, maxSeconds: 900, page: 'index.html', profile: null, program: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { o.program = argv.slice(i + 1); break; }
@@ -28,6 +31,7 @@ function parseArgs(argv) {
     else if (a === '--chromium') o.chromium = v;
     else if (a === '--max-seconds') o.maxSeconds = Number(v);
     else if (a === '--page') o.page = v;
+    else if (a === '--profile') o.profile = path.resolve(v);
     else throw new Error(`unknown option ${a}`);
   }
   if (!o.app) throw new Error('--app DIR is required');
@@ -35,7 +39,7 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-for (const f of ['index.html', 'bench-page.js', 'probe.html', 'probe.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
+for (const f of ['index.html', 'bench-page.js', 'probe.html', 'probe.js', 'js.html', 'dsbench-js.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
 if (opts.page === 'index.html' && !fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
   console.log(`DSBENCH EXIT error no dsbench.js in ${opts.app}`);
   process.exit(2);
@@ -49,9 +53,38 @@ const { startIwa } = await import(launcher);
 
 let iwa = null;
 let stopping = false;
+// --profile: CDP sessions (page, then workers) whose Profiler runs from READY until stop().
+const profiled = [];
+let profiling = false;
+async function startProfiles() {
+  if (profiling || !opts.profile || !iwa) return;
+  profiling = true;
+  const start = async (session, label) => {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });  // µs
+    await session.send('Profiler.start');
+    profiled.push({ session, label });
+  };
+  await start(await iwa.page.createCDPSession(), 'page').catch((e) => console.error(`profile: ${e}`));
+  for (const w of iwa.page.workers()) await start(w.client, `worker-${profiled.length}`).catch(() => {});
+}
+async function stopProfiles() {
+  for (const { session, label } of profiled) {
+    try {
+      const { profile } = await session.send('Profiler.stop');
+      const file = label === 'page' ? opts.profile : `${opts.profile}.${label}.cpuprofile`;
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.error(`profile: wrote ${file}`);
+    } catch (e) {
+      console.error(`profile ${label}: ${e.message}`);
+    }
+  }
+}
+
 async function stop(code) {
   if (stopping) return;
   stopping = true;
+  await stopProfiles();
   if (iwa) await iwa.close();
   process.exit(code);
 }
@@ -64,11 +97,11 @@ setTimeout(() => { console.log(`DSBENCH EXIT timeout iwa-serve after ${opts.maxS
   opts.maxSeconds * 1000).unref();
 
 // index.html runs dsbench.js with the program arguments; --page probe.html?... runs a probe.
-const url = opts.page === 'index.html'
-  ? '/index.html?args=' + encodeURIComponent(JSON.stringify(opts.program))
-  : '/' + opts.page;
+const url = '/' + opts.page + (opts.page.includes('?') ? '&' : '?') + 'args=' +
+  encodeURIComponent(JSON.stringify(opts.program));
 const relay = (text) => {
   console.log(text);
+  if (text.includes('DSBENCH READY')) setTimeout(() => startProfiles(), 0);
   if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);
 };
 try {

@@ -65,8 +65,8 @@ impl Drop for TempTree {
 }
 
 /// Build `source_c` with the prior art into `out` (`dsbench.js` + `.wasm`), with `flags` after
-/// `-o`. `env` is the toolchain environment; `cache` the private EM_CACHE (kept between runs,
-/// its first fill builds libc and takes minutes). Errors are the reason the variant did not run.
+/// `-o`. `env` is the toolchain environment; `cache` holds a private EM_CACHE per Emscripten
+/// commit (kept between runs; its first fill builds libc and takes minutes). Errors are the reason the variant did not run.
 pub fn build(
     src: &Source,
     env: &[(String, String)],
@@ -110,7 +110,7 @@ pub fn build(
             .arg(&js)
             .args(flags)
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("EM_CACHE", cache)
+            .env("EM_CACHE", &cache)
             .output()
             .map_err(|e| format!("cannot run emcc: {e}"))?;
         if res.status.success() {

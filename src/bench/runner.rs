@@ -107,12 +107,18 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
     let mut variant_reports = Vec::new();
     let mut servers: Vec<(Variant, Server)> = Vec::new();
     let max_seconds = server_max_seconds(cfg);
+    // Build everything first, then start the servers: a slow build (the prior art's first one
+    // fills a cache for minutes) must not eat into the servers' --max-seconds.
+    let mut launches = Vec::new();
     for &v in &cfg.variants {
         let _ = writeln!(progress, "bench: building {} ({})", v.id(), v.describe());
         let launch = match &peer_build {
             Err(e) => Err(format!("load generator did not build: {e}")),
             Ok(()) => build_variant(cfg, v, &src, &build_dir, max_seconds, &mut tools, progress),
         };
+        launches.push((v, launch));
+    }
+    for (v, launch) in launches {
         let mut notes = Vec::new();
         let started = launch.and_then(|mut l| {
             let _ = writeln!(progress, "bench: starting {}", v.id());

@@ -63,6 +63,11 @@ fn field(v: &Value, name: &str) -> Option<f64> {
     v.get(name)?.as_f64()
 }
 
+/// A tcp-rr latency, only when some round trip completed.
+fn rr_latency(v: &Value, name: &str) -> Option<f64> {
+    (field(v, "completed")? > 0.0).then(|| field(v, name)).flatten()
+}
+
 fn udp_step(extra: &[&str], timeout_ms: u64) -> Step {
     let mut args: Vec<String> = ["udp", "--port", "{udp}", "--size", "1200"]
         .iter()
@@ -255,19 +260,20 @@ impl Workload {
                     better: Better::Higher,
                     extract: |s| field(&s[0], "rtt_per_s"),
                 },
+                // No round trip completed: no latency (the peer prints 0), not a fast one.
                 MetricDef {
                     id: "lat_p50_us",
                     label: "round trip p50",
                     unit: "µs",
                     better: Better::Lower,
-                    extract: |s| field(&s[0], "lat_p50_us"),
+                    extract: |s| rr_latency(&s[0], "lat_p50_us"),
                 },
                 MetricDef {
                     id: "lat_p99_us",
                     label: "round trip p99",
                     unit: "µs",
                     better: Better::Lower,
-                    extract: |s| field(&s[0], "lat_p99_us"),
+                    extract: |s| rr_latency(&s[0], "lat_p99_us"),
                 },
                 MetricDef {
                     id: "failed_pct",
@@ -549,6 +555,10 @@ mod tests {
             .find(|m| m.id == "failed_pct")
             .unwrap();
         assert_eq!((failed.extract)(&outs), Some(10.0));
+        let none = [json!({"planned": 10, "completed": 0, "lat_p50_us": 0.0, "rtt_per_s": 0.0})];
+        let m = Workload::TcpRr.metrics();
+        assert_eq!((m[0].extract)(&none), Some(0.0), "round trips/s is 0");
+        assert_eq!((m[1].extract)(&none), None, "no latency without a round trip");
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub fn build(
     for (rev, why) in candidates {
         let Ok(commit) = src.checkout.rev_parse_commit(&rev) else {
             last_err = format!("{rev} is not in the Emscripten checkout (git fetch --tags?)");
-            notes.push(format!("{why}: not in the checkout"));
+            notes.push(format!("Cannot try {why}: not in the checkout"));
             continue;
         };
         let short: String = commit.chars().take(10).collect();
@@ -114,7 +114,7 @@ pub fn build(
             .output()
             .map_err(|e| format!("cannot run emcc: {e}"))?;
         if res.status.success() {
-            notes.push(format!("built with {origin} on {why} ({short})"));
+            notes.push(format!("Built with {origin} on {why} ({short})"));
             return Ok(Built {
                 describe: format!("{origin} on Emscripten {short}"),
                 notes,

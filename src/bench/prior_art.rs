@@ -101,7 +101,9 @@ pub fn build(
         let short: String = commit.chars().take(10).collect();
         let tree = temp_tree(src, &commit)?;
         patch(&tree.path, &lib_dir, env, work.path())?;
-        std::fs::create_dir_all(cache)
+        // One cache per Emscripten commit: a cache of another version is cleared on first use.
+        let cache = cache.join(&short);
+        std::fs::create_dir_all(&cache)
             .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
         let js = out.join("dsbench.js");
         let res = Command::new(tree.path.join("emcc"))

@@ -124,7 +124,7 @@ pub fn build(
         }
         last_err = format!("emcc failed on {short}: {}", key_error(&res.stderr));
         notes.push(format!(
-            "does not build on {why} ({short}): {}",
+            "Does not build on {why} ({short}): {}",
             key_error(&res.stderr)
         ));
     }

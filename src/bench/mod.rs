@@ -5,11 +5,13 @@
 //! - [`runner`]: builds the programs, starts each variant's echo server, drives it
 //!   with the native load generator;
 //! - [`report`]: the JSON report, the README table and the SVG charts;
-//! - [`stats`]: median/min/max and percentiles.
+//! - [`stats`]: median/min/max and percentiles;
+//! - [`prior_art`]: builds dsbench.c with the prior art's Emscripten library (Socket.IWA).
 //!
 //! Sources of the measured programs: `test-browser/bench/` (see docs/bench.md).
 
 pub mod model;
+pub mod prior_art;
 pub mod report;
 pub mod runner;
 pub mod stats;

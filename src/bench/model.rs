@@ -63,6 +63,11 @@ fn field(v: &Value, name: &str) -> Option<f64> {
     v.get(name)?.as_f64()
 }
 
+/// A tcp-rr latency, only when some round trip completed.
+fn rr_latency(v: &Value, name: &str) -> Option<f64> {
+    (field(v, "completed")? > 0.0).then(|| field(v, name)).flatten()
+}
+
 fn udp_step(extra: &[&str], timeout_ms: u64) -> Step {
     let mut args: Vec<String> = ["udp", "--port", "{udp}", "--size", "1200"]
         .iter()
@@ -202,8 +207,8 @@ impl Workload {
         }
     }
 
-    /// The figures reported for this workload; the first is the headline
-    /// (charted, and the one the ratio to native is quoted for in prose).
+    /// The figures reported for this workload; the first is the headline (charted, and the
+    /// one the efficiency targets are set on): delivered pps, MB/s one way, round trips/s.
     pub fn metrics(self) -> Vec<MetricDef> {
         match self {
             Workload::UdpBurst => vec![DELIVERED, UDP_LOSS],
@@ -249,25 +254,26 @@ impl Workload {
             ],
             Workload::TcpRr => vec![
                 MetricDef {
+                    id: "rtt_per_s",
+                    label: "round trips",
+                    unit: "/s",
+                    better: Better::Higher,
+                    extract: |s| field(&s[0], "rtt_per_s"),
+                },
+                // No round trip completed: no latency (the peer prints 0), not a fast one.
+                MetricDef {
                     id: "lat_p50_us",
                     label: "round trip p50",
                     unit: "µs",
                     better: Better::Lower,
-                    extract: |s| field(&s[0], "lat_p50_us"),
+                    extract: |s| rr_latency(&s[0], "lat_p50_us"),
                 },
                 MetricDef {
                     id: "lat_p99_us",
                     label: "round trip p99",
                     unit: "µs",
                     better: Better::Lower,
-                    extract: |s| field(&s[0], "lat_p99_us"),
-                },
-                MetricDef {
-                    id: "rtt_per_s",
-                    label: "round trips",
-                    unit: "/s",
-                    better: Better::Higher,
-                    extract: |s| field(&s[0], "rtt_per_s"),
+                    extract: |s| rr_latency(&s[0], "lat_p99_us"),
                 },
                 MetricDef {
                     id: "failed_pct",
@@ -351,20 +357,30 @@ pub enum Variant {
     ChromiumJspi,
     /// -sDIRECT_SOCKETS -pthread -sPROXY_TO_PTHREAD in a headless Chromium IWA.
     ChromiumPthread,
+    /// The same server written directly on Direct Sockets in plain JS
+    /// (test-browser/bench/app/dsbench-js.js), in the same IWA: the browser's ceiling.
+    ChromiumJs,
+    /// dsbench.c built with the prior art's Emscripten library (Socket.IWA's
+    /// libdirectsockets.js, `--prior-art PATH`), in the same IWA.
+    PriorArt,
 }
 
-pub const ALL_VARIANTS: [Variant; 5] = [
+pub const ALL_VARIANTS: [Variant; 7] = [
     Variant::Native,
     Variant::Node,
     Variant::NodePthread,
     Variant::ChromiumJspi,
     Variant::ChromiumPthread,
+    Variant::ChromiumJs,
+    Variant::PriorArt,
 ];
-pub const DEFAULT_VARIANTS: [Variant; 4] = [
+/// Without `--variants`; `prior-art` joins them when its path is given.
+pub const DEFAULT_VARIANTS: [Variant; 5] = [
     Variant::Native,
     Variant::Node,
     Variant::ChromiumJspi,
     Variant::ChromiumPthread,
+    Variant::ChromiumJs,
 ];
 
 impl Variant {
@@ -375,6 +391,8 @@ impl Variant {
             Variant::NodePthread => "node-pthread",
             Variant::ChromiumJspi => "chromium-jspi",
             Variant::ChromiumPthread => "chromium-pthread",
+            Variant::ChromiumJs => "chromium-js",
+            Variant::PriorArt => "prior-art",
         }
     }
 
@@ -392,6 +410,13 @@ impl Variant {
             Variant::ChromiumPthread => {
                 "emcc -O2 -sDIRECT_SOCKETS -pthread -sPROXY_TO_PTHREAD, headless Chromium IWA"
             }
+            Variant::ChromiumJs => {
+                "plain JS on TCPSocket/UDPSocket/TCPServerSocket (no wasm), same IWA: the ceiling"
+            }
+            Variant::PriorArt => {
+                "Socket.IWA libdirectsockets.js (prior art), emcc -O2 -sDIRECT_SOCKETS -sJSPI \
+                 -pthread -sPROXY_TO_PTHREAD, headless Chromium IWA"
+            }
         }
     }
 
@@ -400,14 +425,29 @@ impl Variant {
     }
 
     pub fn is_browser(self) -> bool {
-        matches!(self, Variant::ChromiumJspi | Variant::ChromiumPthread)
+        matches!(
+            self,
+            Variant::ChromiumJspi
+                | Variant::ChromiumPthread
+                | Variant::ChromiumJs
+                | Variant::PriorArt
+        )
     }
 
-    /// emcc flags after the source and `-o`; empty for native.
+    /// A C program on Direct Sockets through an Emscripten library: its figures are also quoted
+    /// as a ratio to `chromium-js` of the same run (backend efficiency).
+    pub fn is_direct_sockets_build(self) -> bool {
+        matches!(
+            self,
+            Variant::ChromiumJspi | Variant::ChromiumPthread | Variant::PriorArt
+        )
+    }
+
+    /// emcc flags after the source and `-o`; empty for the variants emcc does not build.
     pub fn emcc_flags(self) -> Vec<&'static str> {
         let mut f = vec!["-O2", "-sEXIT_RUNTIME"];
         match self {
-            Variant::Native => return vec![],
+            Variant::Native | Variant::ChromiumJs => return vec![],
             Variant::Node => f.extend(["-sNODERAWSOCKETS", "-sJSPI", "-sENVIRONMENT=node"]),
             Variant::NodePthread => f.extend([
                 "-sNODERAWSOCKETS",
@@ -418,6 +458,14 @@ impl Variant {
             Variant::ChromiumJspi => f.extend(["-sDIRECT_SOCKETS", "-sJSPI", "-sENVIRONMENT=web"]),
             Variant::ChromiumPthread => f.extend([
                 "-sDIRECT_SOCKETS",
+                "-pthread",
+                "-sPROXY_TO_PTHREAD",
+                "-sENVIRONMENT=web,worker",
+            ]),
+            // The flags Socket.IWA's README and docker_build.sh build with.
+            Variant::PriorArt => f.extend([
+                "-sDIRECT_SOCKETS",
+                "-sJSPI",
                 "-pthread",
                 "-sPROXY_TO_PTHREAD",
                 "-sENVIRONMENT=web,worker",
@@ -507,6 +555,10 @@ mod tests {
             .find(|m| m.id == "failed_pct")
             .unwrap();
         assert_eq!((failed.extract)(&outs), Some(10.0));
+        let none = [json!({"planned": 10, "completed": 0, "lat_p50_us": 0.0, "rtt_per_s": 0.0})];
+        let m = Workload::TcpRr.metrics();
+        assert_eq!((m[0].extract)(&none), Some(0.0), "round trips/s is 0");
+        assert_eq!((m[1].extract)(&none), None, "no latency without a round trip");
     }
 
     #[test]

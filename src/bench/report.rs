@@ -60,6 +60,11 @@ pub struct VariantReport {
     pub describe: String,
     pub status: VariantStatus,
     pub reason: Option<String>,
+    /// What happened on the way that the figures do not show, e.g. the prior art failing to
+    /// bind port 0 and being started on explicit ports, or the Emscripten commit it was built
+    /// against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +93,10 @@ pub struct Cell {
     /// This variant's median ÷ native's median, both from this run; absent for
     /// native itself or when native has no figure.
     pub ratio_to_native: Option<f64>,
+    /// Backend efficiency: this variant's median ÷ `chromium-js`'s median, both from this run;
+    /// only for the Direct Sockets builds (`chromium-jspi`, `chromium-pthread`, `prior-art`).
+    #[serde(default)]
+    pub ratio_to_js: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,19 +141,26 @@ pub fn summarise(
                         Cell {
                             summary,
                             ratio_to_native: None,
+                            ratio_to_js: None,
                         },
                     );
                 }
             }
-            let native = by_variant
-                .get(Variant::Native.id())
-                .map(|c| c.summary.median);
+            let median_of = |v: Variant| {
+                by_variant
+                    .get(v.id())
+                    .map(|c: &Cell| c.summary.median)
+                    .filter(|m| *m != 0.0)
+            };
+            let native = median_of(Variant::Native);
+            let js = median_of(Variant::ChromiumJs);
             // Ratios of percentages (loss) say little; those rows show the figures only.
             for (id, cell) in by_variant.iter_mut().filter(|_| def.unit != "%") {
                 if id != Variant::Native.id() {
-                    cell.ratio_to_native = native
-                        .filter(|n| *n != 0.0)
-                        .map(|n| cell.summary.median / n);
+                    cell.ratio_to_native = native.map(|n| cell.summary.median / n);
+                }
+                if Variant::parse(id).is_some_and(Variant::is_direct_sockets_build) {
+                    cell.ratio_to_js = js.map(|j| cell.summary.median / j);
                 }
             }
             MetricReport {
@@ -205,6 +221,9 @@ fn cell_text(cell: &Cell, unit: &str, repeats: usize) -> String {
     if let Some(r) = cell.ratio_to_native {
         let _ = write!(t, " · **{}**", fmt_ratio(r));
     }
+    if let Some(r) = cell.ratio_to_js {
+        let _ = write!(t, " · {} js", fmt_ratio(r));
+    }
     if s.n < repeats {
         let _ = write!(t, " [{}/{} runs]", s.n, repeats);
     }
@@ -224,7 +243,7 @@ impl Report {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "Measured {} on {} CPUs ({}{}), {} warm-up + {} measured run(s) each{}; median (min–max) · ratio to native in the same run.\n",
+            "Measured {} on {} CPUs ({}{}), {} warm-up + {} measured run(s) each{}; median (min–max) · **ratio to native** · ratio to chromium-js (\"js\": backend efficiency), both from the same run.\n",
             self.started_at,
             self.host.cpus,
             self.host.os,
@@ -264,10 +283,14 @@ impl Report {
             }
         }
         md.push('\n');
+        md.push_str(&self.efficiency_markdown());
         for v in &self.variants {
             let _ = write!(md, "- `{}`: {}", v.id, v.describe);
             if let Some(reason) = &v.reason {
                 let _ = write!(md, ". **Not run:** {reason}");
+            }
+            for note in &v.notes {
+                let _ = write!(md, ". {note}");
             }
             md.push('\n');
         }
@@ -298,6 +321,58 @@ impl Report {
                 md.push('\n');
             }
         }
+        md
+    }
+
+    /// The backend-efficiency summary: for each workload's headline figure, every Direct
+    /// Sockets build's median ÷ chromium-js's median (same run). Empty without chromium-js.
+    pub fn efficiency_markdown(&self) -> String {
+        let cols: Vec<&VariantReport> = self
+            .variants
+            .iter()
+            .filter(|v| Variant::parse(&v.id).is_some_and(Variant::is_direct_sockets_build))
+            .collect();
+        let has_js = self
+            .variants
+            .iter()
+            .any(|v| v.id == Variant::ChromiumJs.id());
+        if cols.is_empty() || !has_js {
+            return String::new();
+        }
+        let mut md = String::from(
+            "Backend efficiency: headline figure ÷ chromium-js (the same server in plain JS on \
+             Direct Sockets, same run); 1.00× = as fast as the browser allows.\n\n",
+        );
+        let ids: Vec<&str> = cols.iter().map(|v| v.id.as_str()).collect();
+        let _ = writeln!(
+            md,
+            "| workload | figure | chromium-js | {} |",
+            ids.join(" | ")
+        );
+        let _ = writeln!(md, "|---|---|---|{}", "---|".repeat(ids.len()));
+        for w in &self.workloads {
+            let Some(m) = w.metrics.first() else { continue };
+            let js = m
+                .by_variant
+                .get(Variant::ChromiumJs.id())
+                .map(|c| format!("{} {}", fmt_value(c.summary.median, &m.unit), m.unit))
+                .unwrap_or_else(|| "—".into());
+            let mut row = format!("| {} | {} ({}) | {js} |", w.id, m.label, m.unit);
+            for v in &cols {
+                let text = match m.by_variant.get(&v.id) {
+                    Some(Cell {
+                        ratio_to_js: Some(r),
+                        ..
+                    }) => format!("**{}**", fmt_ratio(*r)),
+                    Some(_) => "—".into(),
+                    None if v.status == VariantStatus::Unavailable => "not run".into(),
+                    None => "failed".into(),
+                };
+                let _ = write!(row, " {text} |");
+            }
+            let _ = writeln!(md, "{row}");
+        }
+        md.push('\n');
         md
     }
 
@@ -381,7 +456,11 @@ impl Report {
                     let mut label =
                         format!("{} {}", fmt_value(sm.median, &metric.unit), metric.unit);
                     if let Some(r) = cell.ratio_to_native {
-                        let _ = write!(label, "  ({} native)", fmt_ratio(r));
+                        let _ = write!(label, "  ({} native", fmt_ratio(r));
+                        if let Some(j) = cell.ratio_to_js {
+                            let _ = write!(label, ", {} js", fmt_ratio(j));
+                        }
+                        label.push(')');
                     }
                     // Losses ride along: a fast bar that lost most of its data must say so.
                     for other in workload.metrics.iter().skip(1).filter(|m| m.unit == "%") {
@@ -535,6 +614,7 @@ mod tests {
                     reason: v.is_browser().then(|| {
                         "emcc: Attempt to set a non-existent setting: 'DIRECT_SOCKETS'".into()
                     }),
+                    notes: vec![],
                 })
                 .collect(),
             workloads: vec![WorkloadReport {
@@ -585,6 +665,82 @@ mod tests {
         );
         let back: Report = serde_json::from_value(v).unwrap();
         assert_eq!(back, r);
+    }
+
+    /// Direct Sockets builds get a ratio to chromium-js of the same run (backend efficiency);
+    /// node and chromium-js itself do not, and the efficiency table lists the headline only.
+    #[test]
+    fn ratio_to_js_is_backend_efficiency() {
+        let variants = [
+            Variant::Native,
+            Variant::Node,
+            Variant::ChromiumJspi,
+            Variant::ChromiumJs,
+        ];
+        let runs = vec![
+            run(
+                Variant::Native,
+                false,
+                1,
+                &[("delivered_pps", 10_000.0), ("loss_pct", 0.0)],
+            ),
+            run(
+                Variant::Node,
+                false,
+                1,
+                &[("delivered_pps", 9_000.0), ("loss_pct", 1.0)],
+            ),
+            run(
+                Variant::ChromiumJs,
+                false,
+                1,
+                &[("delivered_pps", 4_000.0), ("loss_pct", 60.0)],
+            ),
+            run(
+                Variant::ChromiumJspi,
+                false,
+                1,
+                &[("delivered_pps", 3_000.0), ("loss_pct", 70.0)],
+            ),
+        ];
+        let metrics = summarise(Workload::UdpConstant, &runs, &variants);
+        let delivered = &metrics[0].by_variant;
+        assert_eq!(delivered["chromium-jspi"].ratio_to_js, Some(0.75));
+        assert_eq!(delivered["chromium-jspi"].ratio_to_native, Some(0.3));
+        assert_eq!(delivered["chromium-js"].ratio_to_js, None);
+        assert_eq!(delivered["node"].ratio_to_js, None);
+        assert_eq!(
+            metrics[1].by_variant["chromium-jspi"].ratio_to_js, None,
+            "no ratios of %"
+        );
+        let mut r = sample();
+        r.variants = variants
+            .iter()
+            .map(|v| VariantReport {
+                id: v.id().into(),
+                describe: v.describe().into(),
+                status: VariantStatus::Ran,
+                reason: None,
+                notes: vec![],
+            })
+            .collect();
+        r.workloads = vec![WorkloadReport {
+            id: Workload::UdpConstant.id().into(),
+            title: Workload::UdpConstant.title(false),
+            metrics,
+            runs,
+        }];
+        let eff = r.efficiency_markdown();
+        assert!(
+            eff.contains("| workload | figure | chromium-js | chromium-jspi |"),
+            "{eff}"
+        );
+        assert!(
+            eff.contains("| udp-constant | delivered (pps) | 4,000 pps | **0.75×** |"),
+            "{eff}"
+        );
+        assert!(r.markdown().contains("3,000 · **0.30×** · 0.75× js"));
+        assert!(r.svg(&r.workloads[0]).contains("(0.30× native, 0.75× js)"));
     }
 
     #[test]

@@ -33,8 +33,19 @@ pub struct Config {
     pub repo_root: PathBuf,
     /// Build products go to `<out_dir>/build/`; the report next to it.
     pub out_dir: PathBuf,
-    /// The Emscripten checkout (with the series applied for the Chromium variants).
+    /// The Emscripten tree the emcc variants are built with: the series materialized on a
+    /// temporary work tree of the checkout, or the checkout itself (`--use-checkout`).
     pub emscripten: Option<PathBuf>,
+    /// How to read `emscripten` in the report's tool line, e.g. "series tip 1a2b… on a
+    /// temporary work tree of ~/emscripten"; the commit is added when it is a git tree.
+    pub emscripten_label: Option<String>,
+    /// The toolchain environment `dsock test` uses (EM_CONFIG, EMCC_CFLAGS, PATH with node 26
+    /// first, EMSDK_PYTHON), set on every emcc and node child.
+    pub env: Vec<(String, String)>,
+    /// Where and how to build the prior-art variant; `None` when no `--prior-art` was given.
+    pub prior_art: Option<super::prior_art::Source>,
+    /// Write a CPU profile of each browser variant (docs/bench.md "Profiles") into this directory.
+    pub profile_dir: Option<PathBuf>,
     /// Native C compiler for the baseline and the load generator.
     pub cc: String,
     pub chromium: PathBuf,
@@ -51,6 +62,11 @@ struct Launch {
     program: PathBuf,
     args: Vec<String>,
     ready_timeout: Duration,
+    /// Said in the report next to the variant (see `VariantReport::notes`).
+    notes: Vec<String>,
+    /// The server failed to bind the ephemeral ports it asked for: start it again on explicit
+    /// ports (`--udp-port`/`--tcp-port`, free ones picked natively), and say so.
+    retry_on_explicit_ports: bool,
 }
 
 /// A running echo server and the lines it printed.
@@ -91,15 +107,51 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
     let mut variant_reports = Vec::new();
     let mut servers: Vec<(Variant, Server)> = Vec::new();
     let max_seconds = server_max_seconds(cfg);
+    // Build everything first, then start the servers: a slow build (the prior art's first one
+    // fills a cache for minutes) must not eat into the servers' --max-seconds.
+    let mut launches = Vec::new();
     for &v in &cfg.variants {
         let _ = writeln!(progress, "bench: building {} ({})", v.id(), v.describe());
         let launch = match &peer_build {
             Err(e) => Err(format!("load generator did not build: {e}")),
-            Ok(()) => build_variant(cfg, v, &src, &build_dir, max_seconds, &mut tools),
+            Ok(()) => build_variant(cfg, v, &src, &build_dir, max_seconds, &mut tools, progress),
         };
-        let started = launch.and_then(|l| {
+        launches.push((v, launch));
+    }
+    for (v, launch) in launches {
+        let mut notes = Vec::new();
+        let started = launch.and_then(|mut l| {
             let _ = writeln!(progress, "bench: starting {}", v.id());
-            start_server(&l)
+            notes = std::mem::take(&mut l.notes);
+            match start_server(&l, &cfg.env) {
+                // Chromium on a loaded machine sometimes never gets the app window up
+                // (seen once in 6 starts at load average 14): one more try, said in the report.
+                Err(e) if v.is_browser() && e.starts_with("no READY line") => {
+                    let _ = writeln!(progress, "bench: {} did not start ({e}); trying once more", v.id());
+                    notes.push(format!("Started at the second attempt (first: {})", truncate_reason(&e)));
+                    start_server(&l, &cfg.env)
+                }
+                Err(e) if l.retry_on_explicit_ports && e.contains("bind") => {
+                    let _ = writeln!(
+                        progress,
+                        "bench: {} failed on port 0 ({e}); retrying on explicit ports",
+                        v.id()
+                    );
+                    let (udp, tcp) = free_ports()?;
+                    notes.push(format!(
+                        "**Fails to bind port 0** ({}); measured on explicit ports instead",
+                        truncate_reason(&e)
+                    ));
+                    l.args.extend([
+                        "--udp-port".to_string(),
+                        udp.to_string(),
+                        "--tcp-port".to_string(),
+                        tcp.to_string(),
+                    ]);
+                    start_server(&l, &cfg.env)
+                }
+                other => other,
+            }
         });
         match started {
             Ok(server) => {
@@ -115,6 +167,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
                     describe: v.describe().into(),
                     status: VariantStatus::Ran,
                     reason: None,
+                    notes,
                 });
                 servers.push((v, server));
             }
@@ -125,6 +178,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
                     describe: v.describe().into(),
                     status: VariantStatus::Unavailable,
                     reason: Some(reason),
+                    notes,
                 });
             }
         }
@@ -354,13 +408,17 @@ pub fn die_with_parent(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
-fn start_server(l: &Launch) -> Result<Server, String> {
-    let mut child = die_with_parent(Command::new(&l.program).args(&l.args))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", l.program.display()))?;
+fn start_server(l: &Launch, env: &[(String, String)]) -> Result<Server, String> {
+    let mut child = die_with_parent(
+        Command::new(&l.program)
+            .args(&l.args)
+            .envs(env.iter().map(|(k, v)| (k, v))),
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .map_err(|e| format!("cannot start {}: {e}", l.program.display()))?;
     let log = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = mpsc::channel();
     let stdout = child.stdout.take().unwrap();
@@ -466,6 +524,28 @@ fn tail(log: &Arc<Mutex<Vec<String>>>) -> String {
     }
 }
 
+/// Two ports free on 127.0.0.1 right now (UDP, TCP), picked by binding port 0 natively.
+fn free_ports() -> Result<(u16, u16), String> {
+    let udp =
+        std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("no free UDP port: {e}"))?;
+    let tcp =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free TCP port: {e}"))?;
+    let ports = (
+        udp.local_addr().map_err(|e| e.to_string())?.port(),
+        tcp.local_addr().map_err(|e| e.to_string())?.port(),
+    );
+    Ok(ports)
+}
+
+/// A server's failure, shortened for a table footnote.
+fn truncate_reason(e: &str) -> String {
+    let e = e.trim();
+    match e.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &e[..i]),
+        None => e.to_string(),
+    }
+}
+
 fn compile_native(cc: &str, args: &[String]) -> Result<(), String> {
     let out = Command::new(cc)
         .args(args)
@@ -496,22 +576,80 @@ fn build_variant(
     build_dir: &Path,
     max_seconds: u64,
     tools: &mut BTreeMap<String, String>,
+    progress: &mut dyn Write,
 ) -> Result<Launch, String> {
     let out = build_dir.join(v.id());
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let source = src.join("dsbench.c").display().to_string();
     let server_args = vec!["--max-seconds".to_string(), max_seconds.to_string()];
-    if v == Variant::Native {
-        let exe = out.join("dsbench");
-        compile_native(
-            &cfg.cc,
-            &["-O2".into(), "-o".into(), exe.display().to_string(), source],
-        )?;
-        return Ok(Launch {
-            program: exe,
-            args: server_args,
-            ready_timeout: Duration::from_secs(10),
-        });
+    let launch = |program: PathBuf, args: Vec<String>, secs: u64| Launch {
+        program,
+        args,
+        ready_timeout: Duration::from_secs(secs),
+        notes: Vec::new(),
+        retry_on_explicit_ports: false,
+    };
+    match v {
+        Variant::Native => {
+            let exe = out.join("dsbench");
+            compile_native(
+                &cfg.cc,
+                &["-O2".into(), "-o".into(), exe.display().to_string(), source],
+            )?;
+            return Ok(launch(exe, server_args, 10));
+        }
+        Variant::ChromiumJs => {
+            let node = toolchain_node(cfg);
+            let args = browser_args(
+                cfg,
+                src,
+                &out,
+                v,
+                "js.html",
+                max_seconds,
+                server_args,
+                tools,
+            )?;
+            return Ok(launch(PathBuf::from(node), args, 90));
+        }
+        Variant::PriorArt => {
+            let pa = cfg.prior_art.as_ref().ok_or_else(|| {
+                "no prior art given: pass --prior-art PATH (a clone of maceip/Socket.IWA, \
+                 e.g. from `git clone https://github.com/maceip/Socket.IWA`) or set \
+                 DSOCK_BENCH_PRIOR_ART"
+                    .to_string()
+            })?;
+            let _ = writeln!(
+                progress,
+                "bench: building the prior art from {}",
+                pa.path.display()
+            );
+            let built = super::prior_art::build(
+                pa,
+                &cfg.env,
+                Path::new(&source),
+                &v.emcc_flags(),
+                &out,
+                &build_dir.join("prior-art-cache"),
+            )?;
+            tools.insert("prior-art".into(), built.describe.clone());
+            let node = toolchain_node(cfg);
+            let args = browser_args(
+                cfg,
+                src,
+                &out,
+                v,
+                "index.html",
+                max_seconds,
+                server_args,
+                tools,
+            )?;
+            let mut l = launch(PathBuf::from(node), args, 90);
+            l.notes = built.notes;
+            l.retry_on_explicit_ports = true;
+            return Ok(l);
+        }
+        _ => {}
     }
     let ems = cfg.emscripten.as_ref().ok_or_else(|| {
         "no Emscripten checkout configured: run `dsock setup --emscripten PATH` \
@@ -527,8 +665,6 @@ fn build_variant(
     }
     let ems_s = ems.display().to_string();
     if let Some(rev) = first_line("git", &["-C", &ems_s, "rev-parse", "--short=12", "HEAD"]) {
-        let branch = first_line("git", &["-C", &ems_s, "rev-parse", "--abbrev-ref", "HEAD"])
-            .unwrap_or_default();
         let dirty = first_line(
             "git",
             &[
@@ -543,16 +679,23 @@ fn build_variant(
         )
         .map(|_| ", with uncommitted changes")
         .unwrap_or("");
-        tools.insert(
-            "emscripten".into(),
-            format!("{ems_s} {rev} ({branch}{dirty})"),
-        );
+        let label = match &cfg.emscripten_label {
+            Some(l) => format!("{rev} ({l}{dirty})"),
+            None => {
+                let branch =
+                    first_line("git", &["-C", &ems_s, "rev-parse", "--abbrev-ref", "HEAD"])
+                        .unwrap_or_default();
+                format!("{ems_s} {rev} ({branch}{dirty})")
+            }
+        };
+        tools.insert("emscripten".into(), label);
     }
     let js = out.join("dsbench.js");
     let mut args = vec![source, "-o".to_string(), js.display().to_string()];
     args.extend(v.emcc_flags().iter().map(|s| s.to_string()));
     let res = Command::new(&emcc)
         .args(&args)
+        .envs(cfg.env.iter().map(|(k, v)| (k, v)))
         .output()
         .map_err(|e| format!("cannot run emcc: {e}"))?;
     if !res.status.success() {
@@ -562,21 +705,57 @@ fn build_variant(
             first_error(&res.stderr)
         ));
     }
-    let node = node_for(ems);
+    let node = toolchain_node(cfg);
     tools
         .entry("node".into())
         .or_insert_with(|| first_line(&node, &["--version"]).unwrap_or_else(|| "?".into()));
     if !v.is_browser() {
         let mut a = vec![js.display().to_string()];
         a.extend(server_args);
-        return Ok(Launch {
-            program: PathBuf::from(node),
-            args: a,
-            ready_timeout: Duration::from_secs(30),
-        });
+        return Ok(launch(PathBuf::from(node), a, 30));
     }
-    // Chromium: the IWA driver serves `out` as the app, opens the page with
-    // the arguments, prints the program's output lines, exits on stdin EOF.
+    let a = browser_args(
+        cfg,
+        src,
+        &out,
+        v,
+        "index.html",
+        max_seconds,
+        server_args,
+        tools,
+    )?;
+    Ok(launch(PathBuf::from(node), a, 90))
+}
+
+/// The node of the toolchain environment (first on its PATH), else `node`.
+fn toolchain_node(cfg: &Config) -> String {
+    let path = cfg
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default());
+    path.split(':')
+        .map(|d| Path::new(d).join("node"))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "node".into())
+}
+
+/// Arguments of the IWA driver for a browser variant: it serves `out` as the app (the pages of
+/// test-browser/bench/app are copied in), opens `page` with the program arguments, prints the
+/// page's console lines, exits on stdin EOF.
+#[allow(clippy::too_many_arguments)]
+fn browser_args(
+    cfg: &Config,
+    src: &Path,
+    out: &Path,
+    v: Variant,
+    page: &str,
+    max_seconds: u64,
+    server_args: Vec<String>,
+    tools: &mut BTreeMap<String, String>,
+) -> Result<Vec<String>, String> {
     let driver = src.join("iwa-serve.mjs");
     if std::env::var_os("DSOCK_IWA_LAUNCH").is_none()
         && !cfg.repo_root.join("test-browser/iwa/launch.mjs").is_file()
@@ -615,21 +794,20 @@ fn build_variant(
         cfg.chromium.display().to_string(),
         "--max-seconds".into(),
         (max_seconds + 30).to_string(),
-        "--".into(),
+        "--page".into(),
+        page.into(),
     ];
+    if let Some(dir) = &cfg.profile_dir {
+        a.push("--profile".into());
+        a.push(
+            dir.join(format!("{}.cpuprofile", v.id()))
+                .display()
+                .to_string(),
+        );
+    }
+    a.push("--".into());
     a.extend(server_args);
-    Ok(Launch {
-        program: PathBuf::from(node),
-        args: a,
-        ready_timeout: Duration::from_secs(90),
-    })
-}
-
-/// The node Emscripten is configured with (`em-config NODE_JS`), else `node`.
-fn node_for(ems: &Path) -> String {
-    first_line(&ems.join("em-config").display().to_string(), &["NODE_JS"])
-        .filter(|p| Path::new(p).exists())
-        .unwrap_or_else(|| "node".into())
+    Ok(a)
 }
 
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -702,9 +880,13 @@ mod tests {
     #[test]
     fn children_die_with_their_parent() {
         use std::os::unix::process::ExitStatusExt;
-        let mut child = std::thread::spawn(|| die_with_parent(Command::new("sleep").arg("30")).spawn().unwrap())
-            .join()
-            .unwrap();
+        let mut child = std::thread::spawn(|| {
+            die_with_parent(Command::new("sleep").arg("30"))
+                .spawn()
+                .unwrap()
+        })
+        .join()
+        .unwrap();
         let start = std::time::Instant::now();
         let status = loop {
             if let Some(st) = child.try_wait().unwrap() {

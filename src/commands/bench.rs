@@ -1,5 +1,10 @@
-//! `dsock bench`: throughput and latency of -sDIRECT_SOCKETS against native and
-//! -sNODERAWSOCKETS, measured side by side in one run (see docs/bench.md).
+//! `dsock bench`: throughput and latency of -sDIRECT_SOCKETS against native,
+//! -sNODERAWSOCKETS, the browser's own ceiling (the same server in plain JS on Direct
+//! Sockets) and the prior art, measured side by side in one run (see docs/bench.md).
+//!
+//! The Emscripten builds use the toolchain environment of `dsock test` (`dsock toolchain`)
+//! and, by default, the series materialized on a temporary work tree of the checkout, as
+//! `dsock test --apply` does; `--use-checkout` builds with the checkout as it is.
 //!
 //! Writes `<out>/latest.json` (schema `dsock-bench/1`, see `crate::bench::report`),
 //! `<out>/latest.md` (the README table) and `<out>/<workload>.svg`, and prints
@@ -9,17 +14,22 @@
 use std::path::{Path, PathBuf};
 
 use crate::bench::model::{Variant, Workload, ALL_VARIANTS, ALL_WORKLOADS, DEFAULT_VARIANTS};
+use crate::bench::prior_art;
 use crate::bench::report::{Report, VariantStatus, SCHEMA};
 use crate::bench::runner::{self, Config};
 use crate::context::CommandContext;
 use crate::error::{CommandError, CommandResult};
 use crate::exit::ExitStatus;
+use crate::series::Series;
+use crate::testrun::{preflight, python, worktree};
+use crate::toolchain::Layout;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
-    dsock bench --emscripten ~/emscripten --quick          # smoke run, ~1-2 min\n  \
-    dsock bench --workloads udp-burst,tcp-rr --variants native,node --repeats 5\n  \
-    dsock bench --emscripten ~/emscripten                   # full run, < 20 min")]
+    dsock bench --quick                                     # smoke run, a few minutes\n  \
+    dsock bench --prior-art ~/src/Socket.IWA               # full run with the prior art, < 30 min\n  \
+    dsock bench --workloads udp-constant,tcp-rr --variants chromium-js,chromium-jspi --repeats 5\n  \
+    dsock bench --use-checkout --variants chromium-jspi     # the checkout's own tree (e.g. a branch being edited)")]
 pub struct Args {
     /// Smaller workloads (10k burst, 1 s constant/ramp, 8 MiB bulk, 1k round trips),
     /// 1 measured run: a smoke run in about a minute or two.
@@ -28,8 +38,9 @@ pub struct Args {
     /// Comma-separated workloads [default: all]: udp-burst, udp-constant, udp-ramp, tcp-bulk, tcp-rr.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub workloads: Vec<String>,
-    /// Comma-separated builds [default: native,node,chromium-jspi,chromium-pthread;
-    /// also: node-pthread]. native is always added: ratios divide by it.
+    /// Comma-separated builds [default: native,node,chromium-jspi,chromium-pthread,chromium-js,
+    /// and prior-art when --prior-art is given; also: node-pthread]. native is always added:
+    /// ratios divide by it.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub variants: Vec<String>,
     /// Measured runs per workload and variant [default: 3, or 1 with --quick].
@@ -54,6 +65,23 @@ pub struct Args {
     /// file) from a saved report JSON.
     #[arg(long, value_name = "JSON")]
     pub render: Option<PathBuf>,
+    /// Build with the series materialized on a temporary work tree of the checkout (the default
+    /// unless --use-checkout; the checkout's own work tree and branches stay untouched).
+    #[arg(long, conflicts_with = "use_checkout")]
+    pub apply: bool,
+    /// Build with the checkout's work tree as it is (it must contain the series, e.g. a
+    /// `dsock apply` branch being edited) instead of a temporary work tree of the series.
+    #[arg(long)]
+    pub use_checkout: bool,
+    /// A clone of the prior art (https://github.com/maceip/Socket.IWA: a work tree or a git
+    /// directory) to build dsbench.c with as the `prior-art` variant; its code is used, never
+    /// copied into this repository.
+    #[arg(long, env = "DSOCK_BENCH_PRIOR_ART", value_name = "PATH")]
+    pub prior_art: Option<PathBuf>,
+    /// Write a CPU profile (.cpuprofile, Chrome DevTools format) of each browser variant's page
+    /// and workers into DIR, recorded over CDP from READY to the end of the run.
+    #[arg(long, value_name = "DIR")]
+    pub profile: Option<PathBuf>,
     /// Chromium executable for the IWA variants.
     #[arg(
         long,
@@ -97,6 +125,9 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     let mut variants = parse_list(&args.variants, &ALL_VARIANTS, Variant::id, "variant")?;
     if variants.is_empty() {
         variants = DEFAULT_VARIANTS.to_vec();
+        if args.prior_art.is_some() {
+            variants.push(Variant::PriorArt);
+        }
     }
     if !variants.contains(&Variant::Native) {
         variants.push(Variant::Native);
@@ -112,19 +143,9 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         .clone()
         .unwrap_or_else(|| repo_root.join("target/dsock/bench"));
     std::fs::create_dir_all(&out_dir)?;
-    let cfg = Config {
-        repo_root: repo_root.clone(),
-        out_dir: out_dir.clone(),
-        // --emscripten / DSOCK_EMSCRIPTEN / `dsock setup`; without one only native runs.
-        emscripten: crate::config::checkout_path(&ctx.global)?.map(|(path, _)| path),
-        cc: args.cc.clone(),
-        chromium: args.chromium.clone(),
-        quick: args.quick,
-        warmup: args.warmup,
-        repeats,
-        workloads,
-        variants,
-    };
+    if let Some(dir) = &args.profile {
+        std::fs::create_dir_all(dir)?;
+    }
     if !repo_root.join(runner::SOURCES).join("dsbench.c").is_file() {
         return Err(CommandError::environment(format!(
             "{} has no {}/dsbench.c",
@@ -134,7 +155,28 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         .with_hint("run dsock bench from a dsock clone, or pass --repo PATH"));
     }
 
+    let env = prepare(ctx, args, &repo_root, &variants)?;
+    let cfg = Config {
+        repo_root: repo_root.clone(),
+        out_dir: out_dir.clone(),
+        emscripten: env.tree.clone(),
+        emscripten_label: env.label.clone(),
+        env: env.vars.clone(),
+        prior_art: env.prior_art.clone(),
+        profile_dir: args
+            .profile
+            .as_ref()
+            .map(|d| std::path::absolute(d).unwrap_or(d.clone())),
+        cc: args.cc.clone(),
+        chromium: args.chromium.clone(),
+        quick: args.quick,
+        warmup: args.warmup,
+        repeats,
+        workloads,
+        variants,
+    };
     let report = runner::run(&cfg, &mut ctx.err);
+    drop(env);
 
     let json =
         serde_json::to_string_pretty(&report).map_err(|e| CommandError::internal(e.to_string()))?;
@@ -165,6 +207,101 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
 }
 
 use std::io::Write as _;
+
+/// The build environment of a run: the toolchain variables, the Emscripten tree and the
+/// prior-art source. Holds the temporary work tree (removed on drop).
+struct BuildEnv {
+    vars: Vec<(String, String)>,
+    tree: Option<PathBuf>,
+    label: Option<String>,
+    prior_art: Option<prior_art::Source>,
+    _temp: Option<worktree::TempTree>,
+}
+
+/// Resolve what the emcc variants need, the way `dsock test` does: the toolchain written by
+/// `dsock toolchain`, the checkout from `--emscripten`/`DSOCK_EMSCRIPTEN`/`dsock setup`, and
+/// the series materialized on a temporary work tree (`--use-checkout`: the checkout itself,
+/// which must then contain the series). Only native (and chromium-js) need none of it.
+///
+/// Errors (exit 2, naming the next command): no toolchain, no checkout, a series that does
+/// not load or apply, `--use-checkout` on a checkout without the series.
+fn prepare(
+    ctx: &mut CommandContext,
+    args: &Args,
+    repo_root: &Path,
+    variants: &[Variant],
+) -> CommandResult<BuildEnv> {
+    let mut env = BuildEnv {
+        vars: Vec::new(),
+        tree: None,
+        label: None,
+        prior_art: None,
+        _temp: None,
+    };
+    let needs_emcc = variants
+        .iter()
+        .any(|v| v.is_wasm() && *v != Variant::ChromiumJs);
+    if !needs_emcc {
+        return Ok(env);
+    }
+    let layout = Layout::default_layout();
+    preflight::check_toolchain(&layout)?;
+    let python = python::python_executable();
+    env.vars = layout.run_env(&python);
+    let checkout = crate::config::resolve_checkout(&ctx.global)?;
+    let needs_series = variants
+        .iter()
+        .any(|v| matches!(v, Variant::ChromiumJspi | Variant::ChromiumPthread));
+    let series = Series::load(repo_root);
+    if let (Some(path), true) = (&args.prior_art, variants.contains(&Variant::PriorArt)) {
+        let base = match &series {
+            Ok(s) => s.upstream.base.clone(),
+            Err(_) => "HEAD".into(),
+        };
+        env.prior_art = Some(prior_art::Source {
+            path: std::path::absolute(path).unwrap_or(path.clone()),
+            checkout: checkout.git.clone(),
+            checkout_dir: checkout.path.clone(),
+            base,
+            python: python.clone(),
+        });
+    }
+    if args.use_checkout || !needs_series {
+        preflight::check_bootstrapped(&checkout.path)?;
+        if needs_series && !checkout.path.join(DIRECT_BACKEND).is_file() {
+            return Err(CommandError::environment(format!(
+                "the checkout {} does not contain the series (no {DIRECT_BACKEND})",
+                checkout.path.display()
+            ))
+            .with_hint("drop --use-checkout (dsock bench then builds the series on a temporary work tree), or run `dsock apply` and check out its branch"));
+        }
+        env.tree = Some(checkout.path.clone());
+        return Ok(env);
+    }
+    let series = series.map_err(|e| {
+        CommandError::environment(format!(
+            "the Direct Sockets builds need the series, but {} does not load: {e}",
+            Series::manifest_path(repo_root).display()
+        ))
+        .with_hint("run `dsock check` to see what is wrong with the series, or pass --use-checkout with a checkout that has it applied")
+    })?;
+    writeln!(
+        ctx.err,
+        "bench: materializing the series on a temporary work tree of {} …",
+        checkout.path.display()
+    )?;
+    let temp = worktree::materialize(&checkout.git, &checkout.path, &series, repo_root, &python)?;
+    env.tree = Some(temp.path.clone());
+    env.label = Some(format!(
+        "series tip on a temporary work tree of {}",
+        checkout.path.display()
+    ));
+    env._temp = Some(temp);
+    Ok(env)
+}
+
+/// The backend file the series adds: its presence tells a checkout with the series applied.
+const DIRECT_BACKEND: &str = "src/lib/libsockfs_direct.js";
 
 /// Write latest.md and one SVG per workload into `dir`; returns the markdown.
 fn write_views(report: &Report, dir: &Path) -> CommandResult<String> {

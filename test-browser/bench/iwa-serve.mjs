@@ -5,10 +5,16 @@
 // process). The program runs exactly as under `dsock run` (test-browser/iwa/run.mjs:
 // runProgram); probe pages run with the harness launcher (test-browser/iwa/launch.mjs: startIwa).
 //
-//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] -- <program args...>
+//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] [--page P] [--profile FILE] -- <program args...>
 //   node iwa-serve.mjs --app DIR --page 'probe.html?mode=udp-write&port=P&inflight=K'   (see app/probe.js)
 //
-// DIR holds dsbench.js/.wasm; the probe pages (from ./app) are copied next to them. Stops, closing Chromium, when the program prints "DSBENCH EXIT", when stdin closes,
+// DIR holds dsbench.js/.wasm; the pages of ./app are copied next to them. --page js.html runs
+// the plain-JS server instead (app/dsbench-js.js, the chromium-js variant). The program
+// arguments reach dsbench.js as Module.arguments and every other page as ?args=<JSON array>.
+// --profile FILE records a CPU profile of the page (and of its workers) over CDP from READY
+// until the server stops, then writes FILE (.cpuprofile JSON; workers as
+// FILE.worker-N.cpuprofile); see docs/bench.md "Profiles". Stops, closing Chromium, when the
+// program prints "DSBENCH EXIT", when stdin closes,
 // on SIGTERM/SIGINT, or after --max-seconds: it never outlives its caller's bound.
 
 import fs from 'node:fs';
@@ -35,7 +41,7 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-for (const f of ['probe.html', 'probe.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
+for (const f of ['probe.html', 'probe.js', 'js.html', 'dsbench-js.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
 if (opts.page === 'index.html' && !fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
   console.log(`DSBENCH EXIT error no dsbench.js in ${opts.app}`);
   process.exit(2);
@@ -50,9 +56,38 @@ const { runProgram } = await import(new URL('../iwa/run.mjs', import.meta.url).h
 
 let iwa = null;
 let stopping = false;
+// --profile: CDP sessions (page, then workers) whose Profiler runs from READY until stop().
+const profiled = [];
+let profiling = false;
+async function startProfiles() {
+  if (profiling || !opts.profile || !iwa) return;
+  profiling = true;
+  const start = async (session, label) => {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });  // µs
+    await session.send('Profiler.start');
+    profiled.push({ session, label });
+  };
+  await start(await iwa.page.createCDPSession(), 'page').catch((e) => console.error(`profile: ${e}`));
+  for (const w of iwa.page.workers()) await start(w.client, `worker-${profiled.length}`).catch(() => {});
+}
+async function stopProfiles() {
+  for (const { session, label } of profiled) {
+    try {
+      const { profile } = await session.send('Profiler.stop');
+      const file = label === 'page' ? opts.profile : `${opts.profile}.${label}.cpuprofile`;
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.error(`profile: wrote ${file}`);
+    } catch (e) {
+      console.error(`profile ${label}: ${e.message}`);
+    }
+  }
+}
+
 async function stop(code) {
   if (stopping) return;
   stopping = true;
+  await stopProfiles();
   if (iwa) await iwa.close();
   process.exit(code);
 }
@@ -65,11 +100,14 @@ setTimeout(() => { console.log(`DSBENCH EXIT timeout iwa-serve after ${opts.maxS
   opts.maxSeconds * 1000).unref();
 
 // index.html (the default) runs dsbench.js with the program arguments; --page probe.html?... runs a probe.
+const url = '/' + opts.page + (opts.page.includes('?') ? '&' : '?') + 'args=' +
+  encodeURIComponent(JSON.stringify(opts.program));
 // DSBENCH_CONSOLE_LOG=FILE also appends every line there (the runner keeps server lines only
 // for error messages; this is how the TCP send counters are read after a run).
 const relay = (text) => {
   console.log(text);
   if (process.env.DSBENCH_CONSOLE_LOG) fs.appendFileSync(process.env.DSBENCH_CONSOLE_LOG, `${Date.now()} ${text}\n`);
+  if (text.includes('DSBENCH READY')) setTimeout(() => startProfiles(), 0);
   if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);
 };
 try {
@@ -84,7 +122,7 @@ try {
     });
   } else {
     iwa = await startIwa({
-      appDir: opts.app, url: '/' + opts.page, chromium: opts.chromium, attach: true, name: 'dsock bench',
+      appDir: opts.app, url, chromium: opts.chromium, attach: true, name: 'dsock bench',
       // "[console.log] text" → "text": the probe's lines unchanged; page errors keep their tag.
       onConsole: (m) => relay(m.replace(/^\[console\.(log|info|error|warn|warning)\] /, '')),
     });

@@ -309,6 +309,7 @@ fn run_forwarding_signals(mut cmd: Command, node: &Path) -> CommandResult<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ExitStatusOf as _;
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::git::Git;
+use crate::testrun::worktree::TempTree;
 
 /// Where the prior art comes from and which Emscripten checkout to build it with.
 #[derive(Debug, Clone)]
@@ -48,21 +49,6 @@ pub struct Built {
 const LIBRARY: &str = "emscripten/src/lib/libdirectsockets.js";
 const SCRIPT: &str = "docker_build.sh";
 const WORKFLOW: &str = ".github/workflows/build.yml";
-
-/// A temporary work tree of the checkout, removed (with `git worktree prune`) on drop.
-struct TempTree {
-    path: PathBuf,
-    checkout: Git,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for TempTree {
-    fn drop(&mut self) {
-        let p = self.path.to_string_lossy().into_owned();
-        let _ = self.checkout.run(["worktree", "remove", "--force", &p]);
-        let _ = self.checkout.run(["worktree", "prune"]);
-    }
-}
 
 /// Build `source_c` with the prior art into `out` (`dsbench.js` + `.wasm`), with `flags` after
 /// `-o`. `env` is the toolchain environment; `cache` holds a private EM_CACHE per Emscripten
@@ -189,20 +175,9 @@ fn targeted_release(dir: &Path) -> Option<String> {
 }
 
 fn temp_tree(src: &Source, commit: &str) -> Result<TempTree, String> {
-    let dir = tempfile::Builder::new()
-        .prefix("dsock-prior-art-ems-")
-        .tempdir()
-        .map_err(|e| e.to_string())?;
-    let path = dir.path().join("emscripten");
-    src.checkout
-        .add_worktree(&path, commit)
+    let tree = TempTree::add(&src.checkout, commit, "dsock-prior-art-ems-")
         .map_err(|e| format!("cannot add a work tree at {commit}: {e}"))?;
-    let tree = TempTree {
-        path: path.clone(),
-        checkout: src.checkout.clone(),
-        _dir: dir,
-    };
-    crate::testrun::worktree::bootstrap(&path, &src.checkout_dir, &src.python)
+    crate::testrun::worktree::bootstrap(&tree.path, &src.checkout_dir, &src.python)
         .map_err(|e| format!("cannot bootstrap the prior art's Emscripten tree: {e}"))?;
     Ok(tree)
 }

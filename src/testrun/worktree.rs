@@ -19,6 +19,17 @@ pub struct TempTree {
     _dir: tempfile::TempDir,
 }
 
+impl TempTree {
+    /// A detached work tree of `checkout` at `commit`, in a new temporary directory named
+    /// `<prefix>…/emscripten`. Errors: the directory cannot be made, or `git worktree add` fails.
+    pub fn add(checkout: &Git, commit: &str, prefix: &str) -> CommandResult<TempTree> {
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        let path = dir.path().join("emscripten");
+        checkout.add_worktree(&path, commit)?;
+        Ok(TempTree { path, commit: commit.into(), checkout: checkout.clone(), _dir: dir })
+    }
+}
+
 impl Drop for TempTree {
     fn drop(&mut self) {
         let p = self.path.to_string_lossy().into_owned();
@@ -38,11 +49,8 @@ pub fn materialize(checkout: &Git, checkout_dir: &Path, series: &Series, repo_ro
         Some(c) => c.sha.clone(),
         None => checkout.rev_parse_commit(&series.upstream.base)?,
     };
-    let dir = tempfile::Builder::new().prefix("dsock-test-").tempdir()?;
-    let path = dir.path().join("emscripten");
-    checkout.add_worktree(&path, &commit)?;
-    let tree = TempTree { path: path.clone(), commit: commit.into(), checkout: checkout.clone(), _dir: dir };
-    bootstrap(&path, checkout_dir, python)?;
+    let tree = TempTree::add(checkout, &commit, "dsock-test-")?;
+    bootstrap(&tree.path, checkout_dir, python)?;
     Ok(tree)
 }
 

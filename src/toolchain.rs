@@ -149,6 +149,17 @@ impl Layout {
         self.cache().join("by-system").join(key)
     }
 
+    /// `("EM_CACHE", <cache_for_system of tree's HEAD:system>)` for a build in the Emscripten
+    /// work tree `tree`; `None` when EM_CACHE is already set (the caller's choice wins) or
+    /// `tree` is not a git work tree (then the config's CACHE applies).
+    pub fn cache_var_for(&self, tree: &Path) -> Option<(String, String)> {
+        if std::env::var_os("EM_CACHE").is_some() {
+            return None;
+        }
+        let system = crate::git::Git::open(tree).ok()?.try_rev_parse("HEAD:system")?;
+        Some(("EM_CACHE".into(), self.cache_for_system(&system).display().to_string()))
+    }
+
     /// Environment for a test run: EM_CONFIG, EMCC_CFLAGS, PATH with node 26 first, EMSDK_PYTHON.
     /// Values already set in the caller's environment for EM_CONFIG/EMCC_CFLAGS win.
     pub fn run_env(&self, python: &Path) -> Vec<(String, String)> {

@@ -275,6 +275,8 @@ fn prepare(
             ))
             .with_hint("drop --use-checkout (dsock bench then builds the series on a temporary work tree), or run `dsock apply` and check out its branch"));
         }
+        // A cache per system/ tree (see Layout::cache_for_system), as dsock test does.
+        env.vars.extend(layout.cache_var_for(&checkout.path));
         env.tree = Some(checkout.path.clone());
         return Ok(env);
     }
@@ -291,6 +293,7 @@ fn prepare(
         checkout.path.display()
     )?;
     let temp = worktree::materialize(&checkout.git, &checkout.path, &series, repo_root, &python)?;
+    env.vars.extend(layout.cache_var_for(&temp.path));
     env.tree = Some(temp.path.clone());
     env.label = Some(format!(
         "series tip on a temporary work tree of {}",

@@ -121,10 +121,8 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         env.insert(k.into(), Some(v));
     }
     // A cache per system/ tree (see Layout::cache_for_system): the series patches libc sources.
-    if std::env::var_os("EM_CACHE").is_none() {
-        if let Some(system) = crate::git::Git::open(&tree).ok().and_then(|g| g.try_rev_parse("HEAD:system")) {
-            env.insert("EM_CACHE".into(), Some(layout.cache_for_system(&system).display().to_string()));
-        }
+    if let Some((k, v)) = layout.cache_var_for(&tree) {
+        env.insert(k, Some(v));
     }
     // Upstream's own browser configuration (flags, profile in out/browser-profile).
     env.insert("EMTEST_BROWSER_AUTO_CONFIG".into(), None);

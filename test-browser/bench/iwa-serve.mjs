@@ -115,6 +115,16 @@ try {
     const run = await runProgram({ program: path.join(opts.app, 'dsbench.js'), args: opts.program,
       chromium: opts.chromium, onOutput: (_stream, line) => relay(line) });
     iwa = run.iwa;
+    // -sDIRECT_SOCKETS builds: the TCP send pump's counters (drops detected and re-sent, see
+    // tcpSendStats in libsockfs_direct.js), printed whenever they change, so a run's drops can
+    // be read from the server's lines (DSBENCH_CONSOLE_LOG keeps them).
+    let lastStats = 'null';
+    setInterval(async () => {
+      const stats = await iwa.page.evaluate(() => JSON.stringify(self.directSockHelpers?.tcpSendStats ?? null))
+        .catch(() => 'null');
+      if (stats !== lastStats && stats !== 'null') relay('DSBENCH TCP-SEND-STATS ' + stats);
+      lastStats = stats;
+    }, 500).unref();
     // The program's end ends the driver, with its exit status (abort: 134, see run.mjs).
     run.result.then((r) => {
       relay(r.kind === 'exit' ? `DSBENCH PROCESS EXIT ${r.code}` : `DSBENCH PROCESS ABORT ${r.kind}: ${r.reason}`);

@@ -17,6 +17,7 @@
 //! | [`review`] | materialized review data, range-diff, sent versions, review points (`diff`, `version`, `pr-body`) |
 //! | [`error`] | the error type: class, message, hint, typed cause |
 
+pub mod bootstrap;
 pub mod build;
 pub mod checks;
 pub mod error;

@@ -3,10 +3,10 @@
 //! only objects are added to its object store).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use dsock_core::bootstrap::{bootstrap_worktree, NodeModules};
 use dsock_core::build as apply;
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::git::Git;
 use crate::series::Series;
 
@@ -54,36 +54,10 @@ pub fn materialize(checkout: &Git, checkout_dir: &Path, series: &Series, repo_ro
     Ok(tree)
 }
 
-/// Make `tree` usable by emcc and test/runner without network access.
+/// Make `tree` usable by emcc and test/runner without network access (see
+/// [`dsock_core::bootstrap::bootstrap_worktree`]): `node_modules` linked from
+/// `share_node_modules_from`, or `npm ci` when it has none.
 pub fn bootstrap(tree: &Path, share_node_modules_from: &Path, python: &Path) -> CommandResult<()> {
-    let nm = tree.join("node_modules");
-    let shared = share_node_modules_from.join("node_modules");
-    if !nm.exists() {
-        if shared.is_dir() {
-            std::os::unix::fs::symlink(&shared, &nm)?;
-        } else {
-            run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(tree), "npm ci")?;
-        }
-    }
-    run(
-        Command::new(python).arg("tools/maint/create_entry_points.py").current_dir(tree),
-        "tools/maint/create_entry_points.py",
-    )?;
-    std::fs::create_dir_all(tree.join("out"))?;
-    for stamp in ["npm_packages", "create_entry_points", "git_submodules", "install_hooks"] {
-        std::fs::write(tree.join("out").join(format!("{stamp}.stamp")), "")?;
-    }
-    Ok(())
+    Ok(bootstrap_worktree(tree, NodeModules::LinkOrInstall(share_node_modules_from), python)?)
 }
 
-fn run(cmd: &mut Command, what: &str) -> CommandResult<()> {
-    let out = cmd.output().map_err(|e| CommandError::environment(format!("cannot run {what}: {e}")))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(CommandError::environment(format!(
-            "{what} failed in the test work tree: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )))
-    }
-}

@@ -10,6 +10,7 @@ use dsock_lint::diagnostic::Diagnostic;
 use dsock_lint::rules::ds106_struct_info_generated::StructInfoGenerated;
 
 use super::{tool_output, Report};
+use crate::bootstrap::{bootstrap_worktree, NodeModules};
 use crate::error::{Error, Result};
 use crate::git::Git;
 
@@ -31,21 +32,10 @@ pub fn check(checkout: &Path, git: &Git, tip: &str, report: &mut Report) -> Resu
 }
 
 fn regenerate(checkout: &Path, git: &Git, tip: &str, wt_path: &Path, report: &mut Report) -> Result<()> {
-    let mut boot = Command::new("python3");
-    boot.current_dir(wt_path).arg("tools/maint/create_entry_points.py");
-    let out = tool_output(boot).map_err(Error::environment)?;
-    if !out.status.success() {
-        report.skipped.push(format!("SKIPPED: struct_info regeneration (DS106): create_entry_points.py failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")));
+    // Bootstrapped as a fresh clone is, with the checkout's node_modules when it has them.
+    if let Err(e) = bootstrap_worktree(wt_path, NodeModules::LinkIfPresent(checkout), Path::new("python3")) {
+        report.skipped.push(format!("SKIPPED: struct_info regeneration (DS106): {}", e.message.lines().last().unwrap_or("")));
         return Ok(());
-    }
-    // What `bootstrap.py` records after `npm ci` and the entry points (see the guide).
-    fs_err::create_dir_all(wt_path.join("out"))?;
-    for stamp in ["npm_packages", "create_entry_points", "git_submodules", "install_hooks"] {
-        fs_err::write(wt_path.join("out").join(format!("{stamp}.stamp")), "")?;
-    }
-    #[cfg(unix)]
-    if checkout.join("node_modules").is_dir() {
-        let _ = std::os::unix::fs::symlink(checkout.join("node_modules"), wt_path.join("node_modules"));
     }
     let mut found = Vec::new();
     for (args, file) in [(vec!["-q"], "src/struct_info_generated.json"), (vec!["-q", "--wasm64"], "src/struct_info_generated_wasm64.json")] {

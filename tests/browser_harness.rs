@@ -71,6 +71,7 @@ fn isolated_web_app_end_to_end() {
 }
 
 #[test]
+#[ignore = "needs node and test-browser/node_modules (npm ci)"]
 fn dsock_run_hook_and_proxy_routes() {
     run_node_test("test/run.test.mjs");
 }

@@ -917,6 +917,35 @@ mod tests {
         assert_eq!(parse_ready("DSBENCH EXIT quit"), None);
     }
 
+    /// Every option `browser_args` passes must be one `iwa-serve.mjs` parses: an unknown one
+    /// makes the driver exit before READY, and the variant is reported as not run (this is how
+    /// `--profile` broke once when the driver was rewritten).
+    #[test]
+    fn driver_parses_every_option_the_runner_passes() {
+        let runner = include_str!("runner.rs");
+        let driver = include_str!("../../test-browser/bench/iwa-serve.mjs");
+        let body = runner
+            .split("fn browser_args(")
+            .nth(1)
+            .and_then(|rest| rest.split("\nfn ").next())
+            .expect("browser_args in runner.rs");
+        // The driver's options are the `"--name".into()` items (not, say, Chromium's --version).
+        let passed: Vec<&str> = body
+            .split("\".into()")
+            .filter_map(|t| t.rsplit('"').next())
+            .filter(|t| t.starts_with("--") && t.len() > 2)
+            .collect();
+        for flag in ["--app", "--chromium", "--max-seconds", "--page", "--profile"] {
+            assert!(passed.contains(&flag), "browser_args no longer passes {flag}");
+        }
+        for flag in passed {
+            assert!(
+                driver.contains(&format!("a === '{flag}'")),
+                "iwa-serve.mjs does not parse {flag}, which browser_args passes"
+            );
+        }
+    }
+
     #[test]
     fn rfc3339_dates() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");

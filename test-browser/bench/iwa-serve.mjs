@@ -34,6 +34,7 @@ function parseArgs(argv) {
     else if (a === '--chromium') o.chromium = v;
     else if (a === '--max-seconds') o.maxSeconds = Number(v);
     else if (a === '--page') o.page = v;
+    else if (a === '--profile') o.profile = path.resolve(v);
     else throw new Error(`unknown option ${a}`);
   }
   if (!o.app) throw new Error('--app DIR is required');

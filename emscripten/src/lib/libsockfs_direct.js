@@ -114,11 +114,31 @@ const TCP_SMALL_WRITE_WAIT_MS = 10;
 // A UDP socket stops reading while this many of its writes are in flight
 // (see pumpRead).
 const UDP_READ_GATE = 16;
+// Status bits of a socket's ring in libc's fast path (SOCK_RING_* in
+// emscripten_sock_ring.c, see ringSync): send()/sendto() may queue while
+// SEND_OK is set, and without an address only while CONNECTED is (sendto()
+// with one then takes the syscall, which reports EISCONN).
+const SOCK_RING_SEND_OK = 1;
+const SOCK_RING_CONNECTED = 2;
+// Set while recvmsg would report EAGAIN once the ring is empty, so that libc
+// can report it without a round trip.
+const SOCK_RING_RECV_EMPTY = 4;
 null;
 }}}
 
 var DirectSockFSLibrary = {
-  $directSockHelpers__deps: ['$SOCKFS', '$FS', '$DNS', '$inetNtop4', '$inetNtop6', '$inetPton4', '$inetPton6'],
+  $directSockHelpers__deps: ['$SOCKFS', '$FS', '$DNS', '$inetNtop4', '$inetNtop6', '$inetPton4', '$inetPton6',
+#if PTHREADS
+    '$readSockaddr', '$writeSockaddr', '$getSocketAddress', 'free',
+    '_emscripten_sock_ring_create', '_emscripten_sock_ring_destroy', '_emscripten_sock_ring_sync',
+    '_emscripten_sock_ring_set_js_send_bytes', '_emscripten_sock_ring_rec_alloc',
+    '_emscripten_sock_ring_rec_len', '_emscripten_sock_ring_rec_off', '_emscripten_sock_ring_rec_data', '_emscripten_sock_ring_rec_addr',
+    '_emscripten_sock_ring_rec_addrlen', '_emscripten_sock_ring_push_recv', '_emscripten_sock_ring_pop_recv',
+    '_emscripten_sock_ring_unpop_recv', '_emscripten_sock_ring_clear_recv', '_emscripten_sock_ring_recv_count',
+    '_emscripten_sock_ring_recv_bytes',
+    '_emscripten_sock_ring_recv_next_len', '_emscripten_sock_ring_pop_send', '_emscripten_sock_ring_send_bytes',
+#endif
+  ],
   $directSockHelpers: {
     // Feature detection, done per socket() call rather than at startup so the
     // same binary can run where the API is missing (a page that is not an
@@ -157,6 +177,9 @@ var DirectSockFSLibrary = {
     setError(sock, errno, e) {
       if (sock.state === {{{ SOCK_STATE_CLOSED }}}) return;
       sock.error = errno;
+#if PTHREADS
+      directSockHelpers.ringSync(sock);
+#endif
       SOCKFS.emit('error', [sock.stream.fd, errno, e?.message ?? 'socket error']);
     },
 
@@ -353,6 +376,9 @@ var DirectSockFSLibrary = {
       sock.reader = info.readable.getReader();
       sock.writer = info.writable.getWriter();
       sock.deliver = deliver;
+#if PTHREADS
+      directSockHelpers.ringOpen(sock);
+#endif
       directSockHelpers.pumpRead(sock);
       directSockHelpers.pumpWrite(sock);
     },
@@ -373,13 +399,26 @@ var DirectSockFSLibrary = {
     pumpRead(sock) {
       if (sock.reading || !sock.reader || sock.readClosed) return;
       if ((sock.recv_bytes || 0) >= {{{ RECV_HIGH_WATER }}}) return;
+#if PTHREADS
+      // The ring was full, so data waits in recv_queue: read on once the
+      // program made room (_emscripten_sock_ring_kick).
+      if (sock.ring && sock.recv_queue.length) return;
+#endif
       if (sock.type === {{{ cDefs.SOCK_DGRAM }}} && sock.writes >= {{{ UDP_READ_GATE }}}) return;
       sock.reading = true;
       sock.reader.read().then(({ value, done }) => {
         sock.reading = false;
+        // Data reaches the stream in a task of the browser's, so the event
+        // loop has just turned and the next poll() need not force a turn
+        // (yieldAfterPoll). Reads of chunks the stream already held complete
+        // without one, but those run out: the starvation bound still holds.
+        directSockHelpers.lastYield = performance.now();
         if (sock.state === {{{ SOCK_STATE_CLOSED }}}) return;
         if (done) {
           sock.readClosed = true;
+#if PTHREADS
+          directSockHelpers.ringSync(sock);
+#endif
           SOCKFS.emit('message', sock.stream.fd);
           return;
         }
@@ -394,7 +433,19 @@ var DirectSockFSLibrary = {
       });
     },
     queueRecv(sock, addr, port, data) {
+#if PTHREADS
+      // The ring holds the oldest data and recv_queue what came after it, so
+      // data goes to the ring only while recv_queue is empty.
+      if (sock.ring && !sock.recv_queue.length && directSockHelpers.ringPushRecv(sock, addr, port, data)) {
+        SOCKFS.emit('message', sock.stream.fd);
+        return;
+      }
+#endif
       sock.recv_queue.push({ addr, port, data });
+#if PTHREADS
+      // recvfrom() must now ask us when the ring is empty.
+      if (sock.ring && sock.recv_queue.length == 1) directSockHelpers.ringSync(sock);
+#endif
       sock.recv_bytes = (sock.recv_bytes || 0) + data.length;
       SOCKFS.emit('message', sock.stream.fd);
     },
@@ -462,6 +513,9 @@ var DirectSockFSLibrary = {
       if (sock.state === {{{ SOCK_STATE_CLOSED }}} && !sock.writeShutdown) return;
       var wasFull = sock.send_bytes >= directSockHelpers.sendLimit(sock);
       sock.send_bytes -= size;
+#if PTHREADS
+      directSockHelpers.ringSendBytes(sock);
+#endif
       if (wasFull && sock.state !== {{{ SOCK_STATE_CLOSED }}}) SOCKFS.emit('open', sock.stream.fd);
       directSockHelpers.pumpWrite(sock);
     },
@@ -472,6 +526,9 @@ var DirectSockFSLibrary = {
       // Later sends fail with EPIPE; the cause is reported once through
       // SO_ERROR/POLLERR.
       sock.writeFailed = true;
+#if PTHREADS
+      directSockHelpers.ringSync(sock);
+#endif
       directSockHelpers.setError(sock, directSockHelpers.toErrno(e,
         sock.type === {{{ cDefs.SOCK_STREAM }}} ? {{{ cDefs.ECONNRESET }}} : {{{ cDefs.EIO }}}), e);
     },
@@ -649,7 +706,10 @@ var DirectSockFSLibrary = {
           return;
         }
         var writer = sock.writer;
-        writer.ready.then(() => directSockHelpers.settledInTask(writer, data)).then((inTask) => {
+        // Only a checked piece needs to know when it settled; watching the
+        // others would cost TCP_SETTLE_HOPS microtasks per small write.
+        var checked = piece.kind === 'verified' || piece.kind === 'check';
+        writer.ready.then(() => checked ? directSockHelpers.settledInTask(writer, data) : writer.write(data).then(() => false)).then((inTask) => {
           if (piece.kind === 'verified' && inTask) {
             directSockHelpers.tcpCount(sock, 'drops');
             var delay = attempt < {{{ TCP_RETRY_YIELDS }}} ? 0 : Math.min({{{ TCP_RETRY_MAX_DELAY_MS }}}, 2 ** (attempt - {{{ TCP_RETRY_YIELDS }}}));
@@ -690,10 +750,11 @@ var DirectSockFSLibrary = {
     // Queue bytes (TCP) or a UDPMessage (UDP) for the send pump. A
     // non-blocking socket accepts at most the room left under SO_SNDBUF and
     // reports EAGAIN when there is none (a short write is allowed for TCP);
-    // a blocking one cannot block here and queues everything.
-    queueSend(sock, buffer, offset, length, makeMsg) {
+    // a blocking one cannot block here and queues everything. `accepted`
+    // data was taken already (by libc's send ring) and is queued whole.
+    queueSend(sock, buffer, offset, length, makeMsg, accepted) {
       var limit = directSockHelpers.sendLimit(sock);
-      if (sock.stream.flags & {{{ cDefs.O_NONBLOCK }}}) {
+      if ((sock.stream.flags & {{{ cDefs.O_NONBLOCK }}}) && !accepted) {
         var room = limit - sock.send_bytes;
         if (room <= 0) throw new FS.ErrnoError({{{ cDefs.EAGAIN }}});
         if (sock.type === {{{ cDefs.SOCK_STREAM }}} && length > room) length = room;
@@ -701,6 +762,9 @@ var DirectSockFSLibrary = {
       var data = directSockHelpers.copyOut(buffer, offset, length);
       sock.send_queue.push(makeMsg ? makeMsg(data) : data);
       sock.send_bytes += length;
+#if PTHREADS
+      directSockHelpers.ringSendBytes(sock);
+#endif
       directSockHelpers.pumpWrite(sock);
       return length;
     },
@@ -749,13 +813,13 @@ var DirectSockFSLibrary = {
     // and datagrams go to the address. The first datagram to a name waits
     // for that, and is dropped if the name does not resolve; the next send to
     // it then fails with EHOSTUNREACH, and the one after asks again.
-    sendToName(sock, buffer, offset, length, name, port) {
+    sendToName(sock, buffer, offset, length, name, port, accepted) {
       var names = directSockHelpers.names ??= new Map();
       var key = `${sock.family} ${name}`;
       var entry = names.get(key);
       if (entry?.addr) {
         return directSockHelpers.queueSend(sock, buffer, offset, length,
-          (data) => directSockHelpers.udpMessage(sock, data, entry.addr, port));
+          (data) => directSockHelpers.udpMessage(sock, data, entry.addr, port), accepted);
       }
       if (entry?.failed) {
         names.delete(key);
@@ -780,6 +844,45 @@ var DirectSockFSLibrary = {
         directSockHelpers.queueSend(sock, data, 0, length, (d) => directSockHelpers.udpMessage(sock, d, entry.addr, port));
       });
       return length;
+    },
+
+    // sendmsg() on a UDP socket; `accepted` as for queueSend.
+    sendDatagram(sock, buffer, offset, length, addr, port, accepted) {
+      sock.send_queue ??= [];
+      sock.send_bytes ??= 0;
+      // A failed write leaves the writable stream errored for good.
+      if (sock.writeFailed) throw new FS.ErrnoError({{{ cDefs.EPIPE }}});
+      // A datagram larger than IP can carry is EMSGSIZE, as on Linux (the
+      // API would fail the write and with it the socket).
+      var dest = directSockHelpers.apiAddr(addr ?? sock.daddr ?? '');
+      var ipv6 = sock.family === {{{ cDefs.AF_INET6 }}} && inetPton4(dest) === null;
+      if (length > (ipv6 ? {{{ UDP_MAX_PAYLOAD_6 }}} : {{{ UDP_MAX_PAYLOAD_4 }}})) {
+        throw new FS.ErrnoError({{{ cDefs.EMSGSIZE }}});
+      }
+      // Linux sends an empty datagram; the API refuses one (TypeError),
+      // which would error the writable stream and so the socket.
+      if (!length) throw new FS.ErrnoError({{{ cDefs.EINVAL }}});
+      if (sock.daddr !== undefined && addr !== undefined) throw new FS.ErrnoError({{{ cDefs.EISCONN }}});
+      if (addr === undefined) {
+        if (sock.daddr === undefined) throw new FS.ErrnoError({{{ cDefs.EDESTADDRREQ }}});
+        addr = sock.daddr;
+        port = sock.dport;
+      }
+      if (!sock.udp) {
+        // sendto() on an unbound socket binds it to an ephemeral port first,
+        // as the kernel does, so replies can come back.
+        var any = sock.family === {{{ cDefs.AF_INET6 }}} ? '::' : '0.0.0.0';
+        sock.state = {{{ SOCK_STATE_BOUND }}};
+        directSockHelpers.openUdp(sock, directSockHelpers.udpBoundOptions(sock, any, 0), true);
+      }
+      // Connected mode sends to its peer; bound mode names the destination
+      // in each message.
+      var bound = sock.udpBound;
+      if (bound && !directSockHelpers.isIPLiteral(directSockHelpers.apiAddr(addr))) {
+        return directSockHelpers.sendToName(sock, buffer, offset, length, directSockHelpers.apiAddr(addr), port, accepted);
+      }
+      return directSockHelpers.queueSend(sock, buffer, offset, length,
+        (data) => bound ? directSockHelpers.udpMessage(sock, data, addr, port) : { data }, accepted);
     },
 
     // Forget a failed connection attempt once connect() reported it: the
@@ -875,6 +978,132 @@ var DirectSockFSLibrary = {
       });
     },
 
+#if PTHREADS
+    // The shared-memory fast path of pthread builds (emscripten_sock_ring.c).
+    // Under PROXY_TO_PTHREAD every socket syscall is a synchronous round trip
+    // from the program's thread to this one (about 100 us in Chromium 156,
+    // whatever the call does), and a server pays several per message.
+    // So an open socket gets a ring in libc: received datagrams (TCP: chunks)
+    // are pushed there as records that recv()/recvfrom() read without a
+    // syscall, and send()/sendto() queue records there that ringDrainSend
+    // hands to the send pump. The ring holds the oldest received data and
+    // recv_queue what came after it (recv_queue only fills while the ring is
+    // full), and queued sends are older than any sendmsg() here, so every
+    // syscall that reads or sends consumes the ring first and order is kept.
+    // fds beyond libc's table get no ring (0) and use the syscalls only.
+    ringOpen(sock) {
+      if (sock.ring) return;
+      // ringDrainSend queues without going through sendmsg.
+      sock.send_queue ??= [];
+      sock.send_bytes ??= 0;
+      sock.ring = __emscripten_sock_ring_create(sock.stream.fd, sock.type, sock.family, {{{ RECV_HIGH_WATER }}});
+      directSockHelpers.ringSync(sock);
+    },
+    // Tell libc what the fast path may do: send only while the socket is
+    // open and healthy (TCP: connected, no error pending, not shut down),
+    // send() without an address only when connected, and no more than
+    // SO_SNDBUF counting what JS holds; report EAGAIN for an empty ring only
+    // when recvmsg would (nothing in recv_queue, no error, TCP: no EOF).
+    ringSync(sock) {
+      if (!sock.ring) return;
+      var status = 0;
+      var open = sock.writer && !sock.writeFailed && sock.state !== {{{ SOCK_STATE_CLOSED }}};
+      var readable = !sock.recv_queue.length && !sock.error;
+      if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
+        open &&= sock.state === {{{ SOCK_STATE_CONNECTED }}} && !sock.writeShutdown && !sock.error && !sock.connectFailed;
+        readable &&= !sock.readClosed;
+      }
+      if (open) status |= {{{ SOCK_RING_SEND_OK }}};
+      if (sock.daddr !== undefined) status |= {{{ SOCK_RING_CONNECTED }}};
+      if (readable) status |= {{{ SOCK_RING_RECV_EMPTY }}};
+      __emscripten_sock_ring_sync(sock.ring, status, directSockHelpers.sendLimit(sock), sock.send_bytes ?? 0);
+    },
+    ringSendBytes(sock) {
+      if (sock.ring) __emscripten_sock_ring_set_js_send_bytes(sock.ring, sock.send_bytes);
+    },
+    // Push a received datagram, with its source formatted as recvfrom()
+    // returns it; false when the ring is full (libc then kicks us once the
+    // program made room).
+    ringPushRecv(sock, addr, port, data) {
+      var rec = __emscripten_sock_ring_rec_alloc(data.length);
+      if (!rec) return false;
+      // recv() on TCP reports no address.
+      if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
+        writeSockaddr(__emscripten_sock_ring_rec_addr(rec), sock.family, addr, port, __emscripten_sock_ring_rec_addrlen(rec));
+      }
+      HEAPU8.set(data, __emscripten_sock_ring_rec_data(rec));
+      if (__emscripten_sock_ring_push_recv(sock.ring, rec)) return true;
+      _free(rec);
+      return false;
+    },
+    // Move what waits in recv_queue into the ring while it has room.
+    ringFill(sock) {
+      var queue = sock.recv_queue;
+      var moved = queue.length;
+      while (queue.length && directSockHelpers.ringPushRecv(sock, queue[0].addr, queue[0].port, queue[0].data)) {
+        sock.recv_bytes -= queue.shift().data.length;
+      }
+      if (moved && !queue.length) directSockHelpers.ringSync(sock);
+    },
+    // The oldest datagram of the ring (TCP: up to `length` bytes of the
+    // oldest chunk) as a recv_queue entry, or null; with `peek` it stays in
+    // the ring.
+    ringRecv(sock, length, peek) {
+      var rec = __emscripten_sock_ring_pop_recv(sock.ring);
+      if (!rec) return null;
+      var off = __emscripten_sock_ring_rec_off(rec);
+      var left = __emscripten_sock_ring_rec_len(rec) - off;
+      var n = sock.type === {{{ cDefs.SOCK_DGRAM }}} ? left : Math.min(length, left);
+      var ptr = __emscripten_sock_ring_rec_data(rec) + off;
+      // A copy: the record is freed (or may be, by the program, once back).
+      var data = HEAPU8.slice(ptr, ptr + n);
+      var addr = sock.daddr, port = sock.dport;
+      if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
+        var from = readSockaddr(__emscripten_sock_ring_rec_addr(rec), {{{ makeGetValue('__emscripten_sock_ring_rec_addrlen(rec)', 0, 'i32') }}});
+        addr = from.addr;
+        port = from.port;
+      }
+      if (peek || n < left) {
+        __emscripten_sock_ring_unpop_recv(sock.ring, rec, peek ? 0 : n);
+      } else {
+        _free(rec);
+        directSockHelpers.ringFill(sock);
+      }
+      return { data, addr, port };
+    },
+    // Hand what send()/sendto() queued in the ring to the send pump, in
+    // order. libc checked what the syscall would reject (see
+    // __sock_ring_send) and reported the data as sent, so a failure here
+    // drops it: a datagram, as UDP may, or TCP data on a connection that
+    // failed after the send, as when the kernel had taken it. shutdown() and
+    // close() drain the ring before they end the stream.
+    ringDrainSend(sock) {
+      var rec;
+      while ((rec = __emscripten_sock_ring_pop_send(sock.ring))) {
+        try {
+          var len = __emscripten_sock_ring_rec_len(rec);
+          if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
+            if (!sock.writeFailed && !sock.writeShutdown && sock.state !== {{{ SOCK_STATE_CLOSED }}}) {
+              directSockHelpers.queueSend(sock, HEAP8, __emscripten_sock_ring_rec_data(rec), len, undefined, true);
+            }
+            continue;
+          }
+          var addrlen = {{{ makeGetValue('__emscripten_sock_ring_rec_addrlen(rec)', 0, 'i32') }}};
+          var dest = addrlen ? getSocketAddress(__emscripten_sock_ring_rec_addr(rec), addrlen) : undefined;
+          directSockHelpers.sendDatagram(sock, HEAP8, __emscripten_sock_ring_rec_data(rec), len, dest?.addr, dest?.port, true);
+        } catch (e) {
+          if (!(e instanceof FS.ErrnoError)) throw e;
+        } finally {
+          _free(rec);
+        }
+      }
+    },
+    // Send-ring bytes libc holds, for POLLOUT.
+    ringSendQueued(sock) {
+      return sock.ring ? __emscripten_sock_ring_send_bytes(sock.ring) : 0;
+    },
+#endif
+
     // Multicast membership through the MulticastController of a bound
     // UDPSocket (IP_ADD_MEMBERSHIP/IPV6_JOIN_GROUP and the drop/leave
     // counterparts). The interface in the request is ignored: the API always
@@ -965,7 +1194,31 @@ var DirectSockFSLibrary = {
     },
   },
 
-  $directSockOps__deps: ['$directSockHelpers', '$SOCKFS', '$FS', '$inetNtop4', '$inetNtop6', '$inetPton4'],
+  // Imports of libc's ring fast path (emscripten_sock_ring.c), proxied to the
+  // main thread without waiting: the caller has already queued its data.
+#if PTHREADS
+  // sendto() queued datagrams in the send ring of fd.
+  _emscripten_sock_ring_drain__proxy: 'async',
+  _emscripten_sock_ring_drain: (fd) => {
+    // The fd may have been closed (close() drained the ring) or reused.
+    var sock = SOCKFS.getSocket(fd);
+    if (sock?.ring) directSockHelpers.ringDrainSend(sock);
+  },
+  // recvfrom() made room in the receive ring of fd after we found it full.
+  _emscripten_sock_ring_kick__proxy: 'async',
+  _emscripten_sock_ring_kick: (fd) => {
+    var sock = SOCKFS.getSocket(fd);
+    if (!sock?.ring) return;
+    directSockHelpers.ringFill(sock);
+    directSockHelpers.pumpRead(sock);
+  },
+#else
+  // Only pthread builds have rings.
+  _emscripten_sock_ring_drain: (fd) => {},
+  _emscripten_sock_ring_kick: (fd) => {},
+#endif
+
+  $directSockOps__deps: ['$SOCKFS', '$FS', '$inetNtop4', '$inetNtop6', '$inetPton4'],
   $directSockOps: {
     poll(sock) {
       // A listener is readable when a connection is waiting to be accepted.
@@ -976,10 +1229,18 @@ var DirectSockFSLibrary = {
       }
       var full = sock.send_bytes >= directSockHelpers.sendLimit(sock);
       if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
+        var readable = sock.recv_queue.length;
+#if PTHREADS
+        // Datagrams in libc's rings count as received or being sent.
+        if (sock.ring) {
+          full = sock.send_bytes + directSockHelpers.ringSendQueued(sock) >= directSockHelpers.sendLimit(sock);
+          readable ||= __emscripten_sock_ring_recv_count(sock.ring);
+        }
+#endif
         // Writable once open (or while unbound: sendto binds it), so poll can
         // wait for a bind() that could not wait itself.
         var dmask = full || (sock.udp && !sock.writer) ? 0 : {{{ cDefs.POLLOUT }}};
-        if (sock.recv_queue.length || sock.error) dmask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
+        if (readable || sock.error) dmask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
         if (sock.error) dmask |= {{{ cDefs.POLLERR }}};
         return dmask;
       }
@@ -990,7 +1251,14 @@ var DirectSockFSLibrary = {
                {{{ cDefs.POLLHUP }}} | (sock.error ? {{{ cDefs.POLLERR }}} : 0);
       }
       var mask = 0;
-      if (sock.recv_queue.length || sock.readClosed || sock.error) {
+      var received = sock.recv_queue.length;
+#if PTHREADS
+      if (sock.ring) {
+        full = sock.send_bytes + directSockHelpers.ringSendQueued(sock) >= directSockHelpers.sendLimit(sock);
+        received ||= __emscripten_sock_ring_recv_count(sock.ring);
+      }
+#endif
+      if (received || sock.readClosed || sock.error) {
         mask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
       }
       if (sock.error) {
@@ -1011,8 +1279,20 @@ var DirectSockFSLibrary = {
           // Bytes ready to read: the whole stream backlog for TCP, the next
           // datagram for UDP (as Linux reports them).
           var bytes = 0;
-          if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) bytes = sock.recv_queue[0]?.data.length ?? 0;
-          else for (var q of sock.recv_queue) bytes += q.data.length;
+          if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
+            bytes = sock.recv_queue[0]?.data.length ?? 0;
+#if PTHREADS
+            // The ring holds the oldest datagrams.
+            var next = sock.ring ? __emscripten_sock_ring_recv_next_len(sock.ring) : -1;
+            if (next >= 0) bytes = next;
+#endif
+          }
+          else {
+            for (var q of sock.recv_queue) bytes += q.data.length;
+#if PTHREADS
+            if (sock.ring) bytes += __emscripten_sock_ring_recv_bytes(sock.ring);
+#endif
+          }
           {{{ makeSetValue('arg', '0', 'bytes', 'i32') }}};
           return 0;
         }
@@ -1031,6 +1311,16 @@ var DirectSockFSLibrary = {
     // with InvalidStateError; closing both streams instead makes the browser
     // close the socket.
     close(sock) {
+#if PTHREADS
+      if (sock.ring) {
+        // What sendto() queued was sent as far as the program knows: flush
+        // it to the send pump like the rest. Then take the fd out of libc's
+        // table, so the fast path misses, before the ring is freed.
+        directSockHelpers.ringDrainSend(sock);
+        __emscripten_sock_ring_destroy(sock.ring);
+        sock.ring = 0;
+      }
+#endif
       sock.state = {{{ SOCK_STATE_CLOSED }}};
       var ignore = () => {};
       sock.reader?.cancel().catch(ignore);
@@ -1059,11 +1349,18 @@ var DirectSockFSLibrary = {
       if (sock.type !== {{{ cDefs.SOCK_STREAM }}} || sock.state !== {{{ SOCK_STATE_CONNECTED }}}) {
         return -{{{ cDefs.ENOTCONN }}};
       }
+#if PTHREADS
+      // What send() queued in libc's ring goes before the FIN.
+      if (sock.ring) directSockHelpers.ringDrainSend(sock);
+#endif
       if (how === {{{ cDefs.SHUT_RD }}} || how === {{{ cDefs.SHUT_RDWR }}}) {
         // Later reads see EOF; cancelling the readable stops the receive side.
         sock.readClosed = true;
         sock.recv_queue = [];
         sock.recv_bytes = 0;
+#if PTHREADS
+        if (sock.ring) __emscripten_sock_ring_clear_recv(sock.ring);
+#endif
         sock.reader.cancel().catch(() => {});
       }
       if (how === {{{ cDefs.SHUT_WR }}} || how === {{{ cDefs.SHUT_RDWR }}}) {
@@ -1071,6 +1368,9 @@ var DirectSockFSLibrary = {
         sock.writeShutdown = true;
         directSockHelpers.pumpWrite(sock);
       }
+#if PTHREADS
+      directSockHelpers.ringSync(sock);
+#endif
       SOCKFS.emit('message', sock.stream.fd);
       return 0;
     },
@@ -1109,6 +1409,11 @@ var DirectSockFSLibrary = {
           // the bound port. Keep the bound socket and emulate the connection:
           // default destination, peer filter, EISCONN for sendto.
           sock.peerFilter = true;
+#if PTHREADS
+          // Datagrams libc queued before still go to their own destinations.
+          if (sock.ring) directSockHelpers.ringDrainSend(sock);
+          directSockHelpers.ringSync(sock);
+#endif
           return;
         }
         var opts = directSockHelpers.udpOptions(sock);
@@ -1292,40 +1597,12 @@ var DirectSockFSLibrary = {
       }
       sock.send_queue ??= [];
       sock.send_bytes ??= 0;
+#if PTHREADS
+      // What libc queued in the send ring was sent before this.
+      if (sock.ring) directSockHelpers.ringDrainSend(sock);
+#endif
       if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
-        // A failed write leaves the writable stream errored for good.
-        if (sock.writeFailed) throw new FS.ErrnoError({{{ cDefs.EPIPE }}});
-        // A datagram larger than IP can carry is EMSGSIZE, as on Linux (the
-        // API would fail the write and with it the socket).
-        var dest = directSockHelpers.apiAddr(addr ?? sock.daddr ?? '');
-        var ipv6 = sock.family === {{{ cDefs.AF_INET6 }}} && inetPton4(dest) === null;
-        if (length > (ipv6 ? {{{ UDP_MAX_PAYLOAD_6 }}} : {{{ UDP_MAX_PAYLOAD_4 }}})) {
-          throw new FS.ErrnoError({{{ cDefs.EMSGSIZE }}});
-        }
-        // Linux sends an empty datagram; the API refuses one (TypeError),
-        // which would error the writable stream and so the socket.
-        if (!length) throw new FS.ErrnoError({{{ cDefs.EINVAL }}});
-        if (sock.daddr !== undefined && addr !== undefined) throw new FS.ErrnoError({{{ cDefs.EISCONN }}});
-        if (addr === undefined) {
-          if (sock.daddr === undefined) throw new FS.ErrnoError({{{ cDefs.EDESTADDRREQ }}});
-          addr = sock.daddr;
-          port = sock.dport;
-        }
-        if (!sock.udp) {
-          // sendto() on an unbound socket binds it to an ephemeral port first,
-          // as the kernel does, so replies can come back.
-          var any = sock.family === {{{ cDefs.AF_INET6 }}} ? '::' : '0.0.0.0';
-          sock.state = {{{ SOCK_STATE_BOUND }}};
-          directSockHelpers.openUdp(sock, directSockHelpers.udpBoundOptions(sock, any, 0), true);
-        }
-        // Connected mode sends to its peer; bound mode names the destination
-        // in each message.
-        var bound = sock.udpBound;
-        if (bound && !directSockHelpers.isIPLiteral(directSockHelpers.apiAddr(addr))) {
-          return directSockHelpers.sendToName(sock, buffer, offset, length, directSockHelpers.apiAddr(addr), port);
-        }
-        return directSockHelpers.queueSend(sock, buffer, offset, length,
-          (data) => bound ? directSockHelpers.udpMessage(sock, data, addr, port) : { data });
+        return directSockHelpers.sendDatagram(sock, buffer, offset, length, addr, port);
       }
       if (sock.writeShutdown || sock.writeFailed) throw new FS.ErrnoError({{{ cDefs.EPIPE }}});
       if (!sock.tcp || sock.state === {{{ SOCK_STATE_CLOSED }}}) throw new FS.ErrnoError({{{ cDefs.ENOTCONN }}});
@@ -1333,6 +1610,9 @@ var DirectSockFSLibrary = {
         // A pending error (say, a refused connect) is what send() reports.
         var err = sock.error;
         sock.error = null;
+#if PTHREADS
+        directSockHelpers.ringSync(sock);
+#endif
         throw new FS.ErrnoError(err);
       }
       // While connecting the data waits in the queue and goes out once the
@@ -1341,18 +1621,33 @@ var DirectSockFSLibrary = {
     },
     recvmsg(sock, length, flags) {
       var peek = flags & {{{ cDefs.MSG_PEEK }}};
+#if PTHREADS
+      // libc's receive ring holds the oldest data (see ringRecv).
+      var ringed = sock.ring && directSockHelpers.ringRecv(sock, length, peek);
+      if (ringed) {
+        var part = ringed.data.subarray(0, Math.min(length, ringed.data.length));
+        if (!peek) directSockHelpers.pumpRead(sock);
+        return { buffer: part, addr: ringed.addr, port: ringed.port };
+      }
+#endif
       var queued = sock.recv_queue[0];
       if (!queued) {
         // Queued data first, then a pending error (once), then EOF.
         if (sock.error) {
           var err = sock.error;
           sock.error = null;
+#if PTHREADS
+          directSockHelpers.ringSync(sock);
+#endif
           throw new FS.ErrnoError(err);
         }
         if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
           if (sock.readClosed) return null;
           if (!sock.tcp || sock.connectFailed) throw new FS.ErrnoError({{{ cDefs.ENOTCONN }}});
         }
+#if PTHREADS
+        directSockHelpers.ringSync(sock);
+#endif
         throw new FS.ErrnoError({{{ cDefs.EAGAIN }}});
       }
       var data = queued.data;
@@ -1404,6 +1699,9 @@ var DirectSockFSLibrary = {
             if (val <= 0) return -{{{ cDefs.EINVAL }}};
             if (optname === {{{ cDefs.SO_SNDBUF }}}) o.sendBuf = val;
             else o.recvBuf = val;
+#if PTHREADS
+            directSockHelpers.ringSync(sock);
+#endif
             directSockHelpers.warnLateOption(sock, optname === {{{ cDefs.SO_SNDBUF }}} ? 'SO_SNDBUF' : 'SO_RCVBUF');
             return 0;
           case {{{ cDefs.SO_BROADCAST }}}:
@@ -1494,6 +1792,9 @@ var DirectSockFSLibrary = {
             // Reading SO_ERROR clears it.
             val = sock.error || 0;
             sock.error = null;
+#if PTHREADS
+            directSockHelpers.ringSync(sock);
+#endif
             break;
           case {{{ cDefs.SO_TYPE }}}: val = sock.type; break;
           case {{{ cDefs.SO_REUSEADDR }}}: val = o.reuseAddr ? 1 : 0; break;
@@ -1546,4 +1847,6 @@ var DirectSockFSLibrary = {
   },
 };
 
+// Everything here (the sock_ops and libc's ring imports) uses the helpers.
+autoAddDeps(DirectSockFSLibrary, '$directSockHelpers');
 addToLibrary(DirectSockFSLibrary);

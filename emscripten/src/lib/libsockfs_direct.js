@@ -94,10 +94,6 @@ const TCP_PIPE_CAPACITY = 65536;
 // than the pipe, and not a multiple of it, which made full-pipe drops rarer
 // in the measurements than 128 KiB pieces (both lost nothing).
 const TCP_PIECE = 200000;
-// Bytes an unchecked connection writes in small pieces before its check (see
-// tcpSendPiece): the check then still starts with a pipe that cannot be full,
-// and proves a bound of at most TCP_PIPE_CAPACITY + 1 + this.
-const TCP_SAFE_BUDGET = 16384;
 // How many microtask hops a write is watched for after write(). A dropped
 // write settles after one; a delivered piece cannot settle before the next
 // task however long we watch, so the bound only limits the work.
@@ -107,9 +103,14 @@ const TCP_SETTLE_HOPS = 64;
 // (the pipe is full, so the network service has to drain it first).
 const TCP_RETRY_YIELDS = 2;
 const TCP_RETRY_MAX_DELAY_MS = 8;
-// A write of at most TCP_PIPE_CAPACITY bytes that cannot be checked, and is
-// not a reply to the peer (see tcpSendPiece), waits until this long after the
-// previous write settled, so that the pipe had time to drain.
+// The least a TCP socket queues before send() reports EAGAIN, whatever
+// SO_SNDBUF says (Linux too keeps more than asked: it doubles the value): more
+// than the largest bound a connection's check can prove (see tcpSendPiece), so
+// that a program streaming with a small SO_SNDBUF still fills checked pieces.
+// Otherwise every send() would be a write that cannot be checked.
+const TCP_SEND_QUEUE_MIN = 2 * TCP_PIPE_CAPACITY + 2;
+// A write of at most TCP_PIPE_CAPACITY bytes that cannot be checked assumes
+// that what was written this long before has left the pipe (see tcpPipeWait).
 const TCP_SMALL_WRITE_WAIT_MS = 10;
 // A UDP socket stops reading while this many of its writes are in flight
 // (see pumpRead).
@@ -583,13 +584,16 @@ var DirectSockFSLibrary = {
     //    Chromium with the same pipe passes the check; it then never settles a
     //    piece in the task, so nothing is re-sent there either.
     // The check is made on the first write when it is large. A connection
-    // that starts with small writes sends at most TCP_SAFE_BUDGET bytes that
-    // way before it has enough queued for the check (a program that sends 64
-    // KiB per send() still gets checked pieces), or takes the verdict of an
-    // earlier connection (the pipe is the browser's, not the connection's).
-    // One that has written the pipe's size in small pieces before its first
-    // large send and has no verdict to take writes plain pieces
-    // ('unchecked'): lossy on a browser with the bug.
+    // that starts with small writes sends fewer than TCP_PIPE_CAPACITY bytes
+    // that way (so the bound stays below twice the pipe) until it has enough
+    // queued for the check, or takes the verdict of an earlier connection
+    // (the pipe is the browser's, not the connection's). The write that would
+    // take it past that first waits as an unverified write does, but until
+    // all its writes are TCP_SMALL_WRITE_WAIT_MS old, so that a program
+    // sending 64 KiB per send() has queued enough for the check by then. One
+    // that has passed the pipe's size in small writes before its first large
+    // send and has no verdict to take writes plain pieces ('unchecked'):
+    // lossy on a browser with the bug.
     //
     // Writes of at most the pipe's size (the tail of a transfer, request and
     // response traffic, a trickle after a stall) cannot be checked: one that
@@ -597,22 +601,21 @@ var DirectSockFSLibrary = {
     // is merged, so a small write goes out alone only when less than a piece
     // is queued and no write is in flight. Then:
     //  - provably safe ('safe'): the connection has written fewer than
-    //    TCP_PIPE_CAPACITY bytes in total, so the pipe cannot be full (before
-    //    the check, up to TCP_SAFE_BUDGET).
-    //  - otherwise not provable ('unverified'). A reply goes out at once:
-    //    the previous write was itself small and the peer has sent data since
-    //    it settled (request/response traffic). The pipe then held at most
-    //    that one small write when the peer answered, and a peer that answers
-    //    has read (part of) it, so the pipe cannot be full unless the peer
-    //    answered without reading. Measured on Chromium 156.0.8078.108: 0 of
-    //    3,000 such writes lost (1,500 round trips each of 4 KiB and 64 KiB).
-    //    Anything else waits until TCP_SMALL_WRITE_WAIT_MS after the previous
-    //    write settled (data queued meanwhile is merged and may make a checked
-    //    piece), so the pipe had time to drain: 0 of 372 small writes lost 10
-    //    ms after a large write to a slow reader, against 6-28 of 124 lost one
-    //    task turn after it. Such a write is lost when the peer has not read
-    //    for that long and the pipe is still full (no test traffic here showed
-    //    it); the real fix is in Chromium.
+    //    TCP_PIPE_CAPACITY bytes in total, so the pipe cannot be full.
+    //  - otherwise not provable ('unverified'). It goes out once the writes
+    //    that settled in the last TCP_SMALL_WRITE_WAIT_MS add up to less than
+    //    the pipe (tcpPipeWait), and waits for older ones to age out before
+    //    that (data queued meanwhile is merged and may make a checked piece).
+    //    That assumes the network service drains a write within that time:
+    //    0 of 372 small writes were lost 10 ms after a large write to a slow
+    //    reader, against 6-28 of 124 one task turn after it. Request/response
+    //    traffic with messages well under the pipe's size never waits.
+    //    Data from the peer is no evidence that the pipe drained: an echo
+    //    peer answers data written long before, and 64 KiB writes let out as
+    //    soon as the peer had sent something lost a whole write in about 1
+    //    of 8 runs of a streaming echo (test_tcp_bulk.c with SO_SNDBUF 64
+    //    KiB). A write is still lost when the pipe stays full for longer than
+    //    the wait (a starved network service); the real fix is in Chromium.
     tcpSendPiece(sock) {
       var queued = sock.send_bytes;
       var sent = sock.sentBytes ?? 0;
@@ -638,14 +641,14 @@ var DirectSockFSLibrary = {
         if (queued - len < sock.sendBound) len = queued;
         return { data: directSockHelpers.takeBytes(sock, len), kind: 'verified' };
       }
+      var unchecked = sock.sendMode === undefined && sent < C;
       if (sent < C) {
-        // While unchecked, keep the connection able to make the check: at
-        // most TCP_SAFE_BUDGET bytes go out this way.
-        var room = sock.sendMode === undefined ? {{{ TCP_SAFE_BUDGET }}} - sent : queued;
+        // While unchecked, keep the connection able to make the check: it
+        // stays under TCP_PIPE_CAPACITY bytes written this way.
+        var room = unchecked ? C - 1 - sent : queued;
         if (room > 0) return { data: directSockHelpers.takeBytes(sock, Math.min(queued, room)), kind: 'safe' };
       }
-      var reply = sock.lastWriteSmall && sock.heardSinceWrite;
-      var wait = reply ? 0 : sock.lastWriteAt + {{{ TCP_SMALL_WRITE_WAIT_MS }}} - performance.now();
+      var wait = directSockHelpers.tcpPipeWait(sock, unchecked ? 1 : C);
       if (wait > 0) {
         sock.sendTimer ??= setTimeout(() => {
           sock.sendTimer = null;
@@ -654,6 +657,28 @@ var DirectSockFSLibrary = {
         return null;
       }
       return { data: directSockHelpers.takeBytes(sock, queued), kind: 'unverified' };
+    },
+    // Milliseconds until an unverified write may start (0: now): until the
+    // writes that settled within TCP_SMALL_WRITE_WAIT_MS, which may still sit
+    // in the pipe, add up to less than `limit` bytes (TCP_PIPE_CAPACITY: so
+    // that the pipe cannot be full; 1: until there are none).
+    // sock.recentWrites lists them as {at, len} (settle time from
+    // performance.now(), bytes), oldest first; tcpWrite adds to it.
+    tcpPipeWait(sock, limit) {
+      var recent = directSockHelpers.tcpRecentWrites(sock);
+      var bytes = sock.recentBytes;
+      var i = 0;
+      while (bytes >= limit) bytes -= recent[i++].len;
+      return i ? recent[i - 1].at + {{{ TCP_SMALL_WRITE_WAIT_MS }}} - performance.now() : 0;
+    },
+    // sock.recentWrites without the writes that settled longer than
+    // TCP_SMALL_WRITE_WAIT_MS ago (sock.recentBytes: their total).
+    tcpRecentWrites(sock) {
+      var recent = sock.recentWrites ??= [];
+      sock.recentBytes ??= 0;
+      var since = performance.now() - {{{ TCP_SMALL_WRITE_WAIT_MS }}};
+      while (recent.length && recent[0].at <= since) sock.recentBytes -= recent.shift().len;
+      return recent;
     },
     // Take `len` bytes off the front of the TCP send queue as one array.
     takeBytes(sock, len) {
@@ -733,16 +758,19 @@ var DirectSockFSLibrary = {
           }
           sock.writes = 0;
           sock.sentBytes = (sock.sentBytes ?? 0) + data.length;
-          sock.lastWriteAt = performance.now();
-          sock.lastWriteSmall = data.length <= {{{ TCP_PIPE_CAPACITY }}};
-          sock.heardSinceWrite = false;
+          directSockHelpers.tcpRecentWrites(sock).push({ at: performance.now(), len: data.length });
+          sock.recentBytes += data.length;
           directSockHelpers.writeDone(sock, data.length);
         }, fail);
       };
       tryWrite();
     },
+    // SO_SNDBUF: how many bytes sendmsg queues before a non-blocking send
+    // reports EAGAIN (what getsockopt reports too). A TCP socket queues at
+    // least TCP_SEND_QUEUE_MIN, whatever was set.
     sendLimit(sock) {
-      return sock.opts?.sendBuf || {{{ SEND_BUFFER_DEFAULT }}};
+      var limit = sock.opts?.sendBuf || {{{ SEND_BUFFER_DEFAULT }}};
+      return sock.type === {{{ cDefs.SOCK_STREAM }}} ? Math.max(limit, {{{ TCP_SEND_QUEUE_MIN }}}) : limit;
     },
     // Queue bytes (TCP) or a UDPMessage (UDP) for the send pump. A
     // non-blocking socket accepts at most the room left under SO_SNDBUF and
@@ -921,9 +949,6 @@ var DirectSockFSLibrary = {
     attachTcp(sock, info) {
       sock.state = {{{ SOCK_STATE_CONNECTED }}};
       directSockHelpers.attachStreams(sock, info, (value) => {
-        // The peer sent something after our last write settled: what follows
-        // is a reply (see tcpSendPiece).
-        sock.heardSinceWrite = true;
         directSockHelpers.queueRecv(sock, sock.daddr, sock.dport, directSockHelpers.asBytes(value));
       });
       SOCKFS.emit('open', sock.stream.fd);
@@ -988,13 +1013,8 @@ var DirectSockFSLibrary = {
     // full), and queued sends are older than any sendmsg() here, so every
     // syscall that reads or sends consumes the ring first and order is kept.
     // fds beyond libc's table get no ring (0) and use the syscalls only.
-    // Only UDP sockets get rings. TCP through the rings lost echoed data under
-    // load (test_tcp_bulk.c echo, -pthread, 2 of 6 runs with two CPU hogs;
-    // none in 12 runs with UDP-only rings), and its gain was small because a
-    // TCP round trip still waits in a proxied poll(); TCP keeps the proxied
-    // syscalls until that is understood.
     ringOpen(sock) {
-      if (sock.ring || sock.type !== {{{ cDefs.SOCK_DGRAM }}}) return;
+      if (sock.ring) return;
       // ringDrainSend queues without going through sendmsg.
       sock.send_queue ??= [];
       sock.send_bytes ??= 0;

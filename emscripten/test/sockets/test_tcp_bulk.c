@@ -9,7 +9,8 @@
  * TOTAL bytes, checks the pattern and answers "OK\n" or "BAD <offset>\n";
  * with "echo" it echoes everything back and we check every byte we read. A
  * non-blocking socket driven by poll() with a timeout, so sends see EAGAIN
- * when the send buffer is full. Plain POSIX; also builds and runs natively.
+ * when the send buffer is full; an optional argv[3] sets SO_SNDBUF first.
+ * Plain POSIX; also builds and runs natively.
  */
 
 #include <arpa/inet.h>
@@ -48,6 +49,12 @@ int main(int argc, char** argv) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert(fd >= 0);
   fcntl(fd, F_SETFL, O_NONBLOCK);
+  if (argc > 3) {
+    // A send buffer no larger than 64 KiB: every send() is a write of its
+    // own, as from a program that waits for room before sending more.
+    int sndbuf = atoi(argv[3]);
+    assert(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) == 0);
+  }
   struct sockaddr_in dest;
   memset(&dest, 0, sizeof(dest));
   dest.sin_family = AF_INET;

@@ -609,7 +609,8 @@ var DirectSockFSLibrary = {
     //    That assumes the network service drains a write within that time:
     //    0 of 372 small writes were lost 10 ms after a large write to a slow
     //    reader, against 6-28 of 124 one task turn after it. Request/response
-    //    traffic with messages well under the pipe's size never waits.
+    //    traffic sending less than the pipe's size per TCP_SMALL_WRITE_WAIT_MS
+    //    never waits.
     //    Data from the peer is no evidence that the pipe drained: an echo
     //    peer answers data written long before, and 64 KiB writes let out as
     //    soon as the peer had sent something lost a whole write in about 1

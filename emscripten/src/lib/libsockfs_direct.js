@@ -1250,20 +1250,21 @@ var DirectSockFSLibrary = {
         if (sock.error) lmask |= {{{ cDefs.POLLERR }}};
         return lmask;
       }
-      var full = sock.send_bytes >= directSockHelpers.sendLimit(sock);
-      if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
-        var readable = sock.recv_queue.length;
+      var queued = sock.send_bytes;
+      var received = sock.recv_queue.length;
 #if PTHREADS
-        // Datagrams in libc's rings count as received or being sent.
-        if (sock.ring) {
-          full = sock.send_bytes + directSockHelpers.ringSendQueued(sock) >= directSockHelpers.sendLimit(sock);
-          readable ||= __emscripten_sock_ring_recv_count(sock.ring);
-        }
+      // Data in libc's rings counts as received or being sent.
+      if (sock.ring) {
+        queued += directSockHelpers.ringSendQueued(sock);
+        received ||= __emscripten_sock_ring_recv_count(sock.ring);
+      }
 #endif
+      var full = queued >= directSockHelpers.sendLimit(sock);
+      if (sock.type === {{{ cDefs.SOCK_DGRAM }}}) {
         // Writable once open (or while unbound: sendto binds it), so poll can
         // wait for a bind() that could not wait itself.
         var dmask = full || (sock.udp && !sock.writer) ? 0 : {{{ cDefs.POLLOUT }}};
-        if (readable || sock.error) dmask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
+        if (received || sock.error) dmask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
         if (sock.error) dmask |= {{{ cDefs.POLLERR }}};
         return dmask;
       }
@@ -1274,13 +1275,6 @@ var DirectSockFSLibrary = {
                {{{ cDefs.POLLHUP }}} | (sock.error ? {{{ cDefs.POLLERR }}} : 0);
       }
       var mask = 0;
-      var received = sock.recv_queue.length;
-#if PTHREADS
-      if (sock.ring) {
-        full = sock.send_bytes + directSockHelpers.ringSendQueued(sock) >= directSockHelpers.sendLimit(sock);
-        received ||= __emscripten_sock_ring_recv_count(sock.ring);
-      }
-#endif
       if (received || sock.readClosed || sock.error) {
         mask |= ({{{ cDefs.POLLRDNORM }}} | {{{ cDefs.POLLIN }}});
       }

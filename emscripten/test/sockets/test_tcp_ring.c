@@ -8,7 +8,9 @@
  * rings, emscripten_sock_ring.c) must keep: byte order across calls that take
  * the rings (send, recv) and calls that take the syscall (write, sendmsg,
  * read, recvmsg, MSG_PEEK), reads shorter than what arrived, EOF only after
- * all data (also after a close() right after a send), and shutdown(SHUT_RD). Plain POSIX; also builds and runs natively.
+ * all data (also after a close() right after a send), shutdown(SHUT_RD),
+ * and poll() over several sockets, which libc serves from the rings while
+ * they are all in a plain state. Plain POSIX; also builds and runs natively.
  */
 
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 // Stays within loopback socket buffers natively: nothing is read until all
@@ -213,6 +216,38 @@ int main(void) {
   wait_for(server, POLLIN);
   assert(shutdown(server, SHUT_RD) == 0);
   close(client);
+  close(server);
+
+  // 5. poll() over the listener and both ends of a connection: a timeout
+  // with nothing ready, readiness as asked for,
+  // data sent meanwhile, a connection waiting at the listener, then EOF.
+  connect_pair(listener, &addr, &client, &server);
+  struct pollfd set[3] = {{listener, POLLIN, 0}, {client, POLLIN, 0}, {server, POLLIN, 0}};
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert(poll(set, 3, 150) == 0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  long waited_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  assert(waited_ms >= 140 && "poll() returned before its timeout");
+  assert(!set[0].revents && !set[1].revents && !set[2].revents);
+  struct pollfd probe[2] = {{server, POLLOUT, 0}, {client, POLLIN | POLLOUT, 0}};
+  assert(poll(probe, 2, 0) == 2 && probe[0].revents == POLLOUT && probe[1].revents == POLLOUT);
+  send_range(client, 0, 100, 0);
+  assert(poll(set, 3, 5000) == 1);
+  assert(!set[0].revents && !set[1].revents && set[2].revents == POLLIN);
+  read_range(server, 0, 100, 0);
+  int extra = socket(AF_INET, SOCK_STREAM, 0);
+  assert(extra >= 0);
+  assert(connect(extra, (const struct sockaddr*)&addr, sizeof(addr)) == 0);
+  assert(poll(set, 3, 5000) == 1);
+  assert(set[0].revents == POLLIN && !set[1].revents && !set[2].revents);
+  int extra_server = accept(listener, NULL, NULL);
+  assert(extra_server >= 0);
+  close(extra);
+  close(extra_server);
+  close(client);
+  assert(poll(&set[2], 1, 5000) == 1 && (set[2].revents & POLLIN));
+  read_range(server, 100, 100, 1);
   close(server);
 
   close(listener);

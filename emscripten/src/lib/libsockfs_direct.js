@@ -124,9 +124,6 @@ const SOCK_RING_CONNECTED = 2;
 // Set while recvmsg would report EAGAIN once the ring is empty, so that libc
 // can report it without a round trip.
 const SOCK_RING_RECV_EMPTY = 4;
-// A listener with no connection waiting and no error, which poll() in libc
-// can report as not ready without a round trip.
-const SOCK_RING_LISTEN_IDLE = 8;
 null;
 }}}
 
@@ -817,9 +814,6 @@ var DirectSockFSLibrary = {
             return;
           }
           sock.pending.push({ tcp: value, info });
-#if PTHREADS
-          directSockHelpers.ringSync(sock);
-#endif
           // Makes the listener readable (POLLIN).
           SOCKFS.emit('connection', sock.stream.fd);
         }, () => {}); // a connection that failed to open is dropped
@@ -1020,8 +1014,6 @@ var DirectSockFSLibrary = {
     // full), and queued sends are older than any sendmsg() here, so every
     // syscall that reads or sends consumes the ring first and order is kept.
     // fds beyond libc's table get no ring (0) and use the syscalls only.
-    // poll() reads the rings and their status too, and waits on a futex that
-    // every change below wakes; a listener's ring only has the status.
     ringOpen(sock) {
       if (sock.ring) return;
       // ringDrainSend queues without going through sendmsg.
@@ -1038,11 +1030,6 @@ var DirectSockFSLibrary = {
     ringSync(sock) {
       if (!sock.ring) return;
       var status = 0;
-      if (sock.server) {
-        if (!sock.pending.length && !sock.error) status = {{{ SOCK_RING_LISTEN_IDLE }}};
-        __emscripten_sock_ring_sync(sock.ring, status, 0, 0);
-        return;
-      }
       var open = sock.writer && !sock.writeFailed && sock.state !== {{{ SOCK_STATE_CLOSED }}};
       var readable = !sock.recv_queue.length && !sock.error;
       if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
@@ -1577,10 +1564,6 @@ var DirectSockFSLibrary = {
         sock.saddr = directSockHelpers.sockAddr(sock, info.localAddress);
         sock.sport = info.localPort;
         sock.acceptReader = info.readable.getReader();
-#if PTHREADS
-        // Only for poll(): a listener's ring holds no data.
-        directSockHelpers.ringOpen(sock);
-#endif
         directSockHelpers.pumpAccept(sock);
       }, (e) => {
         if (sock.state === {{{ SOCK_STATE_CLOSED }}}) return;
@@ -1595,9 +1578,6 @@ var DirectSockFSLibrary = {
       if (listensock.error) {
         var e = listensock.error;
         listensock.error = null;
-#if PTHREADS
-        directSockHelpers.ringSync(listensock);
-#endif
         throw new FS.ErrnoError(e);
       }
       if (!listensock.pending.length) throw new FS.ErrnoError({{{ cDefs.EAGAIN }}});
@@ -1606,9 +1586,6 @@ var DirectSockFSLibrary = {
       var conn = listensock.pending[0];
       var newsock = SOCKFS.createSocket(listensock.family, listensock.type, listensock.protocol);
       listensock.pending.shift();
-#if PTHREADS
-      directSockHelpers.ringSync(listensock);
-#endif
       newsock.tcp = conn.tcp;
       // Chromium 156 reports no local endpoint for an accepted socket: use
       // the listener's port, and its address unless that is the wildcard. A

@@ -9,8 +9,8 @@
  * the rings (send, recv) and calls that take the syscall (write, sendmsg,
  * read, recvmsg, MSG_PEEK), reads shorter than what arrived, EOF only after
  * all data (also after a close() right after a send), shutdown(SHUT_RD),
- * and poll() over several sockets, which libc serves from the rings while
- * they are all in a plain state. Plain POSIX; also builds and runs natively.
+ * and poll() over a listener and both ends of a connection. Plain POSIX; also
+ * builds and runs natively.
  */
 
 #include <arpa/inet.h>

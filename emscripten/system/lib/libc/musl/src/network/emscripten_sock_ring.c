@@ -19,6 +19,9 @@
 //    and, unless a drain is already pending, ask the main thread to drain
 //    the ring with a fire-and-forget proxied call
 //    (_emscripten_sock_ring_drain).
+//  - poll: a set of sockets that all have rings and are in a plain state is
+//    polled from the rings and the status JS keeps in them, and waited for
+//    on a futex that JS wakes whenever it changes a ring (ring_changes).
 // Whatever the fast path cannot serve exactly as the syscall would (flags, an
 // empty or full ring, a socket not in a plain state, a short write) takes
 // the syscall, whose JS side consumes the rings first so order and error
@@ -27,7 +30,11 @@
 
 #ifdef __EMSCRIPTEN_PTHREADS__
 
+#include <emscripten/threading.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +68,9 @@
 // Nothing but the receive ring holds data or an error for the program, so
 // with the ring empty recvfrom() can report EAGAIN itself.
 #define SOCK_RING_RECV_EMPTY 4
+// A listener with no connection waiting and no error: poll() reports nothing
+// for it. (Its ring holds no data, so recv() and send() take the syscall.)
+#define SOCK_RING_LISTEN_IDLE 8
 
 struct sock_ring_rec {
   uint32_t len;
@@ -103,6 +113,20 @@ struct sock_ring {
 };
 
 static struct sock_ring* _Atomic rings[SOCK_RING_FDS];
+
+// Bumped after every change JS makes to a ring (a record pushed, a status or
+// send count updated, a ring destroyed), and the futex a poll() in
+// __sock_ring_poll waits on; poll_waiters saves the wake when nobody waits.
+static _Atomic uint32_t ring_changes;
+static _Atomic int poll_waiters;
+
+// After a change to a ring, outside the lock. Sequentially consistent with
+// the waiter's increment of poll_waiters and its load of ring_changes, so
+// either the waiter sees the new count or we see the waiter.
+static void changed(void) {
+  atomic_fetch_add(&ring_changes, 1);
+  if (atomic_load(&poll_waiters)) emscripten_futex_wake(&ring_changes, INT_MAX);
+}
 
 // Whether addr is one of the placeholder addresses of a host name (also
 // IPv4-mapped).
@@ -270,6 +294,73 @@ int __sock_ring_send(int fd, const void* buf, size_t len, const struct sockaddr*
   return 1;
 }
 
+// Readiness of every fd in fds as the backend's poll would report it, into
+// their revents: the number of ready fds, or -1 when an fd has no ring or is
+// in a state only the syscall reports (JS holds data, EOF or an error for
+// it, a listener has a connection waiting, a socket cannot send: connecting,
+// shut down).
+static int poll_scan(struct pollfd* fds, nfds_t n) {
+  int ready = 0;
+  lock();
+  for (nfds_t i = 0; i < n; i++) {
+    short revents = 0;
+    // No ring: not a socket of the backend, or a negative fd (which the
+    // syscall reports, as POLLNVAL).
+    struct sock_ring* r = lookup(fds[i].fd);
+    if (!r) {
+      ready = -1;
+      break;
+    }
+    if (!(r->status & SOCK_RING_LISTEN_IDLE)) {
+      if ((r->status & (SOCK_RING_RECV_EMPTY | SOCK_RING_SEND_OK)) != (SOCK_RING_RECV_EMPTY | SOCK_RING_SEND_OK)) {
+        ready = -1;
+        break;
+      }
+      if (r->recv.count) revents |= POLLIN | POLLRDNORM;
+      if (r->send.bytes + r->js_send_bytes < r->send_limit) revents |= POLLOUT;
+    }
+    revents &= fds[i].events | POLLERR | POLLHUP;
+    fds[i].revents = revents;
+    if (revents) ready++;
+  }
+  unlock();
+  return ready;
+}
+
+int __sock_ring_poll(struct pollfd* fds, nfds_t n, int* timeout, int* result) {
+  // The main browser thread cannot wait on a futex, and its syscalls are
+  // not proxied anyway.
+  if (!n || emscripten_is_main_browser_thread()) return 0;
+  for (nfds_t i = 0; i < n; i++) {
+    if (!lookup(fds[i].fd)) return 0;
+  }
+  double deadline = *timeout > 0 ? emscripten_get_now() + *timeout : 0;
+  int ready;
+  atomic_fetch_add(&poll_waiters, 1);
+  for (;;) {
+    uint32_t seen = atomic_load(&ring_changes);
+    ready = poll_scan(fds, n);
+    if (ready || !*timeout) break;
+    double wait = INFINITY;
+    if (*timeout > 0) {
+      wait = deadline - emscripten_get_now();
+      if (wait <= 0) break;
+    }
+    emscripten_futex_wait(&ring_changes, seen, wait);
+  }
+  atomic_fetch_sub(&poll_waiters, 1);
+  if (ready >= 0) {
+    *result = ready;
+    return 1;
+  }
+  // The syscall waits for what is left of the timeout.
+  if (*timeout > 0) {
+    double left = ceil(deadline - emscripten_get_now());
+    *timeout = left > 0 ? (int)left : 0;
+  }
+  return 0;
+}
+
 // Called by the JS backend on the main thread (its library __deps export them).
 
 void* _emscripten_sock_ring_create(int fd, int type, int family, uint32_t recv_limit) {
@@ -295,6 +386,8 @@ void _emscripten_sock_ring_destroy(struct sock_ring* r) {
   q_free(&r->recv);
   q_free(&r->send);
   free(r);
+  // A poll() of the fd now takes the syscall (EBADF, or the fd's new file).
+  changed();
 }
 
 void _emscripten_sock_ring_sync(struct sock_ring* r, int status, uint32_t send_limit, uint32_t js_send_bytes) {
@@ -303,12 +396,14 @@ void _emscripten_sock_ring_sync(struct sock_ring* r, int status, uint32_t send_l
   r->send_limit = send_limit;
   r->js_send_bytes = js_send_bytes;
   unlock();
+  changed();
 }
 
 void _emscripten_sock_ring_set_js_send_bytes(struct sock_ring* r, uint32_t bytes) {
   lock();
   r->js_send_bytes = bytes;
   unlock();
+  changed();
 }
 
 // A record for a received datagram of len bytes, filled in by JS.
@@ -339,6 +434,7 @@ int _emscripten_sock_ring_push_recv(struct sock_ring* r, struct sock_ring_rec* r
     r->status &= ~SOCK_RING_RECV_EMPTY;
   }
   unlock();
+  changed();
   return ok;
 }
 
@@ -363,6 +459,7 @@ void _emscripten_sock_ring_unpop_recv(struct sock_ring* r, struct sock_ring_rec*
   q->count++;
   q->bytes += rec->len - rec->off;
   unlock();
+  changed();
 }
 
 // Drop what the receive ring holds (shutdown(SHUT_RD)).
@@ -404,6 +501,34 @@ struct sock_ring_rec* _emscripten_sock_ring_pop_send(struct sock_ring* r) {
   if (!rec) r->drain_pending = 0;
   unlock();
   return rec;
+}
+
+// Whether a thread waits in __sock_ring_poll.
+int _emscripten_sock_ring_pollers(void) {
+  return atomic_load(&poll_waiters);
+}
+
+// Called by JS on the main thread right after it pushed received data while
+// a poll() waited: busy-wait up to max_ms for the program's answer in the
+// send ring, so that JS can write it in this task instead of after a drain
+// call (ringAwaitReply in libsockfs_direct.js). Returns 1 when records wait
+// in the send ring (JS drains them, which ends the watch), 0 when none came
+// (the watch is over, and the next send() asks for a drain).
+int _emscripten_sock_ring_await_send(struct sock_ring* r, double max_ms) {
+  lock();
+  int watch = !r->drain_pending;
+  // While set, send() does not ask for a drain: we are looking.
+  if (watch) r->drain_pending = 1;
+  unlock();
+  if (!watch) return 0;
+  double end = emscripten_get_now() + max_ms;
+  while (!*(volatile uint32_t*)&r->send.count && emscripten_get_now() < end) {
+  }
+  lock();
+  int got = r->send.count > 0;
+  if (!got) r->drain_pending = 0;
+  unlock();
+  return got;
 }
 
 uint32_t _emscripten_sock_ring_send_bytes(struct sock_ring* r) {

@@ -1158,7 +1158,10 @@ var DirectSockFSLibrary = {
         return;
       }
       if (!__emscripten_sock_ring_pollers()) return;
-      if (__emscripten_sock_ring_await_send(sock.ring, {{{ REPLY_WAIT_MS }}})) {
+      var answered = __emscripten_sock_ring_await_send(sock.ring, {{{ REPLY_WAIT_MS }}});
+      // -1: the program sent before this data came, and asked for a drain.
+      if (answered < 0) return;
+      if (answered) {
         sock.replyMisses = 0;
         directSockHelpers.ringDrainSend(sock);
       } else {

@@ -513,14 +513,15 @@ int _emscripten_sock_ring_pollers(void) {
 // send ring, so that JS can write it in this task instead of after a drain
 // call (ringAwaitReply in libsockfs_direct.js). Returns 1 when records wait
 // in the send ring (JS drains them, which ends the watch), 0 when none came
-// (the watch is over, and the next send() asks for a drain).
+// (the watch is over, and the next send() asks for a drain), -1 without
+// waiting when a drain call is on its way already.
 int _emscripten_sock_ring_await_send(struct sock_ring* r, double max_ms) {
   lock();
   int watch = !r->drain_pending;
   // While set, send() does not ask for a drain: we are looking.
   if (watch) r->drain_pending = 1;
   unlock();
-  if (!watch) return 0;
+  if (!watch) return -1;
   double end = emscripten_get_now() + max_ms;
   while (!*(volatile uint32_t*)&r->send.count && emscripten_get_now() < end) {
   }

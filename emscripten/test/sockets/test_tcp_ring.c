@@ -219,8 +219,8 @@ int main(void) {
   close(server);
 
   // 5. poll() over the listener and both ends of a connection: a timeout
-  // with nothing ready, readiness as asked for,
-  // data sent meanwhile, a connection waiting at the listener, then EOF.
+  // with nothing ready, readiness as asked for, data sent meanwhile, a
+  // connection waiting at the listener, then EOF.
   connect_pair(listener, &addr, &client, &server);
   struct pollfd set[3] = {{listener, POLLIN, 0}, {client, POLLIN, 0}, {server, POLLIN, 0}};
   struct timespec t0, t1;

@@ -147,7 +147,7 @@ var DirectSockFSLibrary = {
     '_emscripten_sock_ring_unpop_recv', '_emscripten_sock_ring_clear_recv', '_emscripten_sock_ring_recv_count',
     '_emscripten_sock_ring_recv_bytes',
     '_emscripten_sock_ring_recv_next_len', '_emscripten_sock_ring_pop_send', '_emscripten_sock_ring_send_bytes',
-    '_emscripten_sock_ring_pollers', '_emscripten_sock_ring_await_send',
+    '_emscripten_sock_ring_await_send',
 #endif
   ],
   $directSockHelpers: {
@@ -1157,9 +1157,9 @@ var DirectSockFSLibrary = {
         sock.replySkip--;
         return;
       }
-      if (!__emscripten_sock_ring_pollers()) return;
       var answered = __emscripten_sock_ring_await_send(sock.ring, {{{ REPLY_WAIT_MS }}});
-      // -1: the program sent before this data came, and asked for a drain.
+      // -1: no poll() waits, or the program sent before this data came and
+      // asked for a drain.
       if (answered < 0) return;
       if (answered) {
         sock.replyMisses = 0;

@@ -503,19 +503,16 @@ struct sock_ring_rec* _emscripten_sock_ring_pop_send(struct sock_ring* r) {
   return rec;
 }
 
-// Whether a thread waits in __sock_ring_poll.
-int _emscripten_sock_ring_pollers(void) {
-  return atomic_load(&poll_waiters);
-}
-
 // Called by JS on the main thread right after it pushed received data while
 // a poll() waited: busy-wait up to max_ms for the program's answer in the
 // send ring, so that JS can write it in this task instead of after a drain
 // call (ringAwaitReply in libsockfs_direct.js). Returns 1 when records wait
 // in the send ring (JS drains them, which ends the watch), 0 when none came
 // (the watch is over, and the next send() asks for a drain), -1 without
-// waiting when a drain call is on its way already.
+// waiting when no thread waits in __sock_ring_poll or a drain call is on its
+// way already.
 int _emscripten_sock_ring_await_send(struct sock_ring* r, double max_ms) {
+  if (!atomic_load(&poll_waiters)) return -1;
   lock();
   int watch = !r->drain_pending;
   // While set, send() does not ask for a drain: we are looking.

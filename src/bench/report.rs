@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::model::{group, Better, Variant, Workload};
+use super::quiet::QuietWait;
 use super::stats::Summary;
 
 /// Version tag of the JSON layout; bump when a field changes meaning.
@@ -116,6 +117,10 @@ pub struct RunRecord {
     /// is one stack suspension). Absent if the server did not answer.
     #[serde(default)]
     pub server: Option<Value>,
+    /// The wait for a quiet machine before the run ([`super::quiet`]); absent where
+    /// `/proc/stat` is not available, and in reports from before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet: Option<QuietWait>,
 }
 
 /// Build a workload's metric summaries from its runs (warm-ups and failed runs excluded).
@@ -320,6 +325,67 @@ impl Report {
                 md.push_str(&f);
                 md.push('\n');
             }
+        }
+        md.push_str(&self.quiet_markdown());
+        md
+    }
+
+    /// How long runs waited for a quiet machine (see `bench::quiet`), grouped by the variant
+    /// that ran before them: a server that stays busy after its runs shows up here. Empty when
+    /// no run recorded a wait.
+    pub fn quiet_markdown(&self) -> String {
+        let waits: Vec<&QuietWait> = self
+            .workloads
+            .iter()
+            .flat_map(|w| &w.runs)
+            .filter_map(|r| r.quiet.as_ref())
+            .collect();
+        let Some(longest) = waits.iter().map(|q| q.waited_ms).reduce(f64::max) else {
+            return String::new();
+        };
+        let mut md = format!(
+            "\nBefore each run the bench waited until the machine was idle (under {} busy CPUs \
+             over {} ms, at most {} s; `runs[].quiet` in latest.json)",
+            super::quiet::QUIET_BUSY_CPUS,
+            super::quiet::QUIET_WINDOW.as_millis(),
+            super::quiet::QUIET_MAX_WAIT.as_secs()
+        );
+        // Per previous variant: (waits over 1 s, longest wait, runs started busy, most busy).
+        let mut slow: BTreeMap<&str, (usize, f64, usize, f64)> = BTreeMap::new();
+        for q in &waits {
+            if q.waited_ms <= 1000.0 && q.settled {
+                continue;
+            }
+            let e = slow
+                .entry(q.after.as_deref().unwrap_or("(start)"))
+                .or_insert((0, 0.0, 0, 0.0));
+            if q.waited_ms > 1000.0 {
+                e.0 += 1;
+                e.1 = e.1.max(q.waited_ms);
+            }
+            if !q.settled {
+                e.2 += 1;
+                e.3 = e.3.max(q.busy_cpus);
+            }
+        }
+        if slow.is_empty() {
+            let _ = writeln!(md, "; the longest wait was {:.1} s.", longest / 1000.0);
+            return md;
+        }
+        md.push_str(". Waits over 1 s, by the variant that ran just before:\n\n");
+        for (after, (n, max_ms, busy_runs, busy)) in slow {
+            let _ = write!(
+                md,
+                "- after `{after}`: {n} run(s) waited, the longest {:.1} s",
+                max_ms / 1000.0
+            );
+            if busy_runs > 0 {
+                let _ = write!(
+                    md,
+                    "; {busy_runs} run(s) started with the machine still busy (up to {busy:.1} CPUs)"
+                );
+            }
+            md.push('\n');
         }
         md
     }
@@ -538,6 +604,7 @@ mod tests {
             values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             raw: vec![json!({})],
             server: None,
+            quiet: None,
         }
     }
 
@@ -746,6 +813,43 @@ mod tests {
     #[test]
     fn markdown_table_snapshot() {
         insta::assert_snapshot!(sample().markdown());
+    }
+
+    #[test]
+    fn quiet_waits_are_summarised_by_the_run_before() {
+        let mut r = sample();
+        assert_eq!(r.quiet_markdown(), "", "no run recorded a wait");
+        let wait = |after: &str, waited_ms: f64, busy_cpus: f64, settled: bool| QuietWait {
+            after: Some(after.into()),
+            waited_ms,
+            busy_cpus,
+            settled,
+        };
+        let runs = &mut r.workloads[0].runs;
+        runs[0].quiet = Some(wait("native", 250.0, 0.1, true));
+        runs[1].quiet = Some(wait("prior-art", 12_400.0, 0.2, true));
+        runs[2].quiet = Some(wait("prior-art", 30_000.0, 0.9, false));
+        let md = r.quiet_markdown();
+        assert!(
+            md.contains("under 0.5 busy CPUs over 250 ms, at most 30 s"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- after `prior-art`: 2 run(s) waited, the longest 30.0 s; 1 run(s) started with the machine still busy (up to 0.9 CPUs)"),
+            "{md}"
+        );
+        assert!(
+            !md.contains("after `native`"),
+            "a short wait is not listed: {md}"
+        );
+        assert!(r.markdown().ends_with(&md));
+
+        for run in &mut r.workloads[0].runs {
+            run.quiet = Some(wait("native", 300.0, 0.1, true));
+        }
+        assert!(r
+            .quiet_markdown()
+            .ends_with("; the longest wait was 0.3 s.\n"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::model::{Step, Variant, Workload};
+use super::quiet;
 use super::report::{
     summarise, Host, Report, RunRecord, Settings, VariantReport, VariantStatus, WorkloadReport,
     SCHEMA,
@@ -184,6 +185,10 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
         }
     }
 
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mut previous: Option<&str> = None;
     let mut workloads = Vec::new();
     for &w in &cfg.workloads {
         let steps = w.steps(cfg.quick);
@@ -200,7 +205,11 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
             let n = servers.len().max(1);
             for k in 0..servers.len() {
                 let (v, server) = &mut servers[(k + round) % n];
-                let record = run_once(&peer, server, w, &steps, *v, warmup, index);
+                // A server still busy after its run would slow this one (see quiet.rs).
+                let quiet = quiet::wait_for_quiet(cpus, quiet::QUIET_MAX_WAIT, previous);
+                let mut record = run_once(&peer, server, w, &steps, *v, warmup, index);
+                record.quiet = quiet;
+                previous = Some(v.id());
                 let _ = writeln!(
                     progress,
                     "bench: {} {} {}",
@@ -327,6 +336,7 @@ fn run_once(
         values,
         raw,
         server: counters,
+        quiet: None,
     }
 }
 

@@ -17,13 +17,16 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-/// One sampling window: the machine counts as quiet when it was busy for less than
-/// [`QUIET_BUSY_CPUS`] CPUs' worth of time over this long.
+/// One sampling window: the machine counts as quiet when it was busy for less than its
+/// baseline plus [`QUIET_BUSY_CPUS`] CPUs' worth of time over this long.
 pub const QUIET_WINDOW: Duration = Duration::from_millis(250);
-/// Busy CPUs (busy jiffies ÷ all jiffies × CPU count) below which a window is quiet. Idle
-/// headless Chromium pages, the other servers and the bench itself stay well under it (about
-/// 0.05–0.15 on the 2-core VM).
+/// Busy CPUs (busy jiffies ÷ all jiffies × CPU count) above the baseline below which a window
+/// is quiet. The baseline ([`baseline`]) is measured once all servers are up and idle, so idle
+/// headless Chromium pages, the other servers and whatever else the machine runs (about
+/// 0.05–0.15 CPUs on the 2-core VM) do not make every run wait [`QUIET_MAX_WAIT`].
 pub const QUIET_BUSY_CPUS: f64 = 0.5;
+/// How long the baseline is sampled.
+pub const BASELINE_WINDOW: Duration = Duration::from_secs(1);
 /// The longest wait before a run starts anyway (and is recorded as started on a busy machine).
 pub const QUIET_MAX_WAIT: Duration = Duration::from_secs(30);
 
@@ -38,6 +41,10 @@ pub struct QuietWait {
     pub waited_ms: f64,
     /// Busy CPUs over the last window (0 = idle, `cpus` = all busy).
     pub busy_cpus: f64,
+    /// The bound the window had to stay under: the baseline plus [`QUIET_BUSY_CPUS`]. Absent
+    /// in reports from before the baseline (their bound was [`QUIET_BUSY_CPUS`] itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_cpus: Option<f64>,
     /// False when [`QUIET_MAX_WAIT`] passed first: the run started on a busy machine.
     pub settled: bool,
 }
@@ -77,9 +84,22 @@ pub fn busy_cpus(before: (u64, u64), after: (u64, u64), cpus: usize) -> Option<f
     Some(busy as f64 / total as f64 * cpus as f64)
 }
 
-/// Sample windows until one is quiet or `limit` has passed; `after` names the run before.
-/// `None` without `/proc/stat`.
-pub fn wait_for_quiet(cpus: usize, limit: Duration, after: Option<&str>) -> Option<QuietWait> {
+/// Busy CPUs over `window` (sleeps that long); `None` without `/proc/stat`. Measured before
+/// the first run, with every server started and idle.
+pub fn baseline(cpus: usize, window: Duration) -> Option<f64> {
+    let before = cpu_jiffies()?;
+    std::thread::sleep(window);
+    Some(busy_cpus(before, cpu_jiffies()?, cpus).unwrap_or(0.0))
+}
+
+/// Sample windows until one has fewer than `threshold_cpus` busy CPUs or `limit` has passed;
+/// `after` names the run before. `None` without `/proc/stat`.
+pub fn wait_for_quiet(
+    cpus: usize,
+    threshold_cpus: f64,
+    limit: Duration,
+    after: Option<&str>,
+) -> Option<QuietWait> {
     let start = Instant::now();
     let mut before = cpu_jiffies()?;
     loop {
@@ -87,12 +107,13 @@ pub fn wait_for_quiet(cpus: usize, limit: Duration, after: Option<&str>) -> Opti
         let now = cpu_jiffies()?;
         let busy = busy_cpus(before, now, cpus).unwrap_or(0.0);
         let waited = start.elapsed();
-        let settled = busy < QUIET_BUSY_CPUS;
+        let settled = busy < threshold_cpus;
         if settled || waited >= limit {
             return Some(QuietWait {
                 after: after.map(str::to_string),
                 waited_ms: waited.as_secs_f64() * 1000.0,
                 busy_cpus: busy,
+                threshold_cpus: Some(threshold_cpus),
                 settled,
             });
         }
@@ -127,7 +148,11 @@ mod tests {
         if !std::path::Path::new("/proc/stat").exists() {
             return;
         }
-        let w = wait_for_quiet(1, Duration::ZERO, Some("native")).expect("/proc/stat is readable");
+        let base = baseline(1, QUIET_WINDOW).expect("/proc/stat is readable");
+        assert!((0.0..=1.0).contains(&base), "{base}");
+        let w = wait_for_quiet(1, 2.0, Duration::ZERO, Some("native")).expect("/proc/stat is readable");
+        assert!(w.settled, "one CPU cannot be more than 2 CPUs busy");
+        assert_eq!(w.threshold_cpus, Some(2.0));
         assert!(w.waited_ms >= QUIET_WINDOW.as_millis() as f64);
         assert!(w.busy_cpus >= 0.0);
         assert_eq!(w.after.as_deref(), Some("native"));

@@ -343,10 +343,17 @@ impl Report {
         let Some(longest) = waits.iter().map(|q| q.waited_ms).reduce(f64::max) else {
             return String::new();
         };
+        let bound = match waits.iter().filter_map(|q| q.threshold_cpus).reduce(f64::max) {
+            Some(t) => format!(
+                "under {t:.2} busy CPUs, {} above its baseline with every server idle",
+                super::quiet::QUIET_BUSY_CPUS
+            ),
+            // Reports from before the baseline: the bound was absolute.
+            None => format!("under {} busy CPUs", super::quiet::QUIET_BUSY_CPUS),
+        };
         let mut md = format!(
-            "\nBefore each run the bench waited until the machine was idle (under {} busy CPUs \
-             over {} ms, at most {} s; `runs[].quiet` in latest.json)",
-            super::quiet::QUIET_BUSY_CPUS,
+            "\nBefore each run the bench waited until the machine was idle ({bound}, over {} ms, \
+             at most {} s; `runs[].quiet` in latest.json)",
             super::quiet::QUIET_WINDOW.as_millis(),
             super::quiet::QUIET_MAX_WAIT.as_secs()
         );
@@ -823,6 +830,7 @@ mod tests {
             after: Some(after.into()),
             waited_ms,
             busy_cpus,
+            threshold_cpus: Some(0.6),
             settled,
         };
         let runs = &mut r.workloads[0].runs;
@@ -831,7 +839,9 @@ mod tests {
         runs[2].quiet = Some(wait("prior-art", 30_000.0, 0.9, false));
         let md = r.quiet_markdown();
         assert!(
-            md.contains("under 0.5 busy CPUs over 250 ms, at most 30 s"),
+            md.contains(
+                "under 0.60 busy CPUs, 0.5 above its baseline with every server idle, over 250 ms, at most 30 s"
+            ),
             "{md}"
         );
         assert!(
@@ -850,6 +860,14 @@ mod tests {
         assert!(r
             .quiet_markdown()
             .ends_with("; the longest wait was 0.3 s.\n"));
+
+        // A report from before the baseline has no threshold: its bound was absolute.
+        for run in &mut r.workloads[0].runs {
+            run.quiet.as_mut().unwrap().threshold_cpus = None;
+        }
+        assert!(r
+            .quiet_markdown()
+            .contains("(under 0.5 busy CPUs, over 250 ms"));
     }
 
     #[test]

@@ -188,6 +188,8 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
+    // What the machine does with every server up and idle; runs wait for it (see quiet.rs).
+    let threshold = quiet::baseline(cpus, quiet::BASELINE_WINDOW).unwrap_or(0.0) + quiet::QUIET_BUSY_CPUS;
     let mut previous: Option<&str> = None;
     let mut workloads = Vec::new();
     for &w in &cfg.workloads {
@@ -206,7 +208,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
             for k in 0..servers.len() {
                 let (v, server) = &mut servers[(k + round) % n];
                 // A server still busy after its run would slow this one (see quiet.rs).
-                let quiet = quiet::wait_for_quiet(cpus, quiet::QUIET_MAX_WAIT, previous);
+                let quiet = quiet::wait_for_quiet(cpus, threshold, quiet::QUIET_MAX_WAIT, previous);
                 let mut record = run_once(&peer, server, w, &steps, *v, warmup, index);
                 record.quiet = quiet;
                 previous = Some(v.id());

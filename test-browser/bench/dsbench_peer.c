@@ -293,8 +293,12 @@ static int tcp_connect(uint64_t deadline) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   struct sockaddr_in a = server_addr();
+  /* Retried until the step's deadline: a server may still be starting its
+   * listener. Each try waits SO_SNDTIMEO for the handshake, so a listener that
+   * never answers (its accept queue full) ends in EINPROGRESS/EALREADY, one
+   * that is gone in ECONNREFUSED; the message keeps that last errno. */
   while (connect(fd, (struct sockaddr*)&a, sizeof(a)) < 0) {
-    if (now_ns() > deadline) fail("connect");
+    if (now_ns() > deadline) fail("connect: not connected before the deadline, last try");
     usleep(20000);
   }
   return fd;

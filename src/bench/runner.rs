@@ -185,9 +185,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
         }
     }
 
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cpus = cpu_count();
     // What the machine does with every server up and idle; runs wait for it (see quiet.rs).
     let threshold = quiet::baseline(cpus, quiet::BASELINE_WINDOW).unwrap_or(0.0) + quiet::QUIET_BUSY_CPUS;
     let mut previous: Option<&str> = None;
@@ -837,10 +835,15 @@ fn first_line(program: &str, args: &[&str]) -> Option<String> {
         .map(|s| s.trim().to_string())
 }
 
-fn host_info(tools: BTreeMap<String, String>) -> Host {
-    let cpus = std::thread::available_parallelism()
+/// CPUs this process may use (1 when unknown).
+fn cpu_count() -> usize {
+    std::thread::available_parallelism()
         .map(|n| n.get())
-        .unwrap_or(1);
+        .unwrap_or(1)
+}
+
+fn host_info(tools: BTreeMap<String, String>) -> Host {
+    let cpus = cpu_count();
     let os = first_line("uname", &["-sr"]).unwrap_or_else(|| std::env::consts::OS.into());
     let load_avg_1m = std::fs::read_to_string("/proc/loadavg")
         .ok()

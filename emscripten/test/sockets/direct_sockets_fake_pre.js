@@ -44,6 +44,15 @@ if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
         waiting?.reject(e);
         waiting = null;
       };
+      // Move the first n bytes of the pipe into the socket; false when the
+      // socket pushes back (conn.write).
+      var moveOut = (n) => {
+        var all = Buffer.concat(pipe);
+        var flushed = conn.write(all.subarray(0, n));
+        pipe = n < used ? [all.subarray(n)] : [];
+        used -= n;
+        return flushed;
+      };
       // Move the pipe into the socket (a later task), then let a waiting
       // write continue, as the pipe's writable watcher does. While a write
       // waits, only as much is moved as it still needs, as from a slow
@@ -52,11 +61,7 @@ if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
         if (draining || !used) return;
         draining = true;
         setImmediate(() => {
-          var all = Buffer.concat(pipe);
-          var n = waiting ? Math.min(used, waiting.rest.length) : used;
-          var flushed = conn.write(all.subarray(0, n));
-          pipe = n < used ? [all.subarray(n)] : [];
-          used -= n;
+          var flushed = moveOut(waiting ? Math.min(used, waiting.rest.length) : used);
           var next = () => {
             if (waiting) {
               var n = Math.min(waiting.rest.length, fakePipe.capacity - used);
@@ -91,9 +96,7 @@ if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
             // The pause is over but its timer has not run yet: this event
             // loop is late, not the network service, which has drained the
             // pipe by now.
-            conn.write(Buffer.concat(pipe));
-            pipe = [];
-            used = 0;
+            moveOut(used);
             room = fakePipe.capacity;
           }
           if (!room && fakePipe.mode === 'buggy') {

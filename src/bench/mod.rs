@@ -18,3 +18,4 @@ pub mod quiet;
 pub mod report;
 pub mod runner;
 pub mod stats;
+pub mod wake;

@@ -35,8 +35,27 @@ pub struct Host {
     pub os: String,
     /// /proc/loadavg at start (1-minute figure): context for noisy numbers.
     pub load_avg_1m: Option<f64>,
+    /// Median time to wake a thread whose CPU idled 150 µs, in µs ([`super::wake`]): what
+    /// the `-pthread` build pays once per datagram or request that reaches the program. Absent
+    /// in reports from before it was measured, and with one CPU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_wake_us: Option<f64>,
+    /// The CPU idle settings behind that figure, e.g. `cpuidle governor haltpoll,
+    /// guest_halt_poll_ns 0` ([`super::wake::cpuidle_settings`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpuidle: Option<String>,
     /// Tool versions that were used (clang, node, chromium, emscripten commit).
     pub tools: BTreeMap<String, String>,
+}
+
+impl Host {
+    /// `; idle-CPU wake 47 µs with cpuidle governor haltpoll, guest_halt_poll_ns 0` for the
+    /// header line, or nothing when the wake was not measured.
+    fn wake_markdown(&self) -> String {
+        let Some(us) = self.idle_wake_us else { return String::new() };
+        let settings = self.cpuidle.as_deref().map(|c| format!(" with {c}")).unwrap_or_default();
+        format!("; idle-CPU wake {us:.0} µs{settings}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -248,11 +267,12 @@ impl Report {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "Measured {} on {} CPUs ({}{}), {} warm-up + {} measured run(s) each{}; median (min–max) · **ratio to native** · ratio to chromium-js (\"js\": backend efficiency), both from the same run.\n",
+            "Measured {} on {} CPUs ({}{}{}), {} warm-up + {} measured run(s) each{}; median (min–max) · **ratio to native** · ratio to chromium-js (\"js\": backend efficiency), both from the same run.\n",
             self.started_at,
             self.host.cpus,
             self.host.os,
             self.host.load_avg_1m.map(|l| format!(", load average {l:.1} at start")).unwrap_or_default(),
+            self.host.wake_markdown(),
             self.settings.warmup,
             self.settings.repeats,
             if self.settings.quick { ", --quick sizes" } else { "" }
@@ -668,6 +688,8 @@ mod tests {
                 cpus: 2,
                 os: "Linux 6.1".into(),
                 load_avg_1m: Some(1.5),
+                idle_wake_us: Some(47.3),
+                cpuidle: Some("cpuidle governor haltpoll, guest_halt_poll_ns 0".into()),
                 tools: [("node".to_string(), "v26.10.0".to_string())].into(),
             },
             settings: Settings {

@@ -83,6 +83,8 @@ struct Server {
 pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
     let t0 = Instant::now();
     let started_at = rfc3339_now();
+    // Before anything runs: the load average "at start", and the wake on an idle machine.
+    let host = host_info(BTreeMap::new());
     let build_dir = cfg.out_dir.join("build");
     let _ = std::fs::create_dir_all(&build_dir);
     let src = cfg.repo_root.join(SOURCES);
@@ -238,7 +240,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
         schema: SCHEMA.into(),
         started_at,
         duration_s: t0.elapsed().as_secs_f64(),
-        host: host_info(tools),
+        host: Host { tools, ..host },
         settings: Settings {
             quick: cfg.quick,
             warmup: cfg.warmup,
@@ -852,6 +854,8 @@ fn host_info(tools: BTreeMap<String, String>) -> Host {
         cpus,
         os,
         load_avg_1m,
+        idle_wake_us: super::wake::idle_wake_p50_us(cpus),
+        cpuidle: super::wake::cpuidle_settings(),
         tools,
     }
 }

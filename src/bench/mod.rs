@@ -12,6 +12,7 @@
 //!
 //! Sources of the measured programs: `test-browser/bench/` (see docs/bench.md).
 
+pub mod cpu;
 pub mod model;
 pub mod prior_art;
 pub mod quiet;

@@ -85,6 +85,27 @@ fn tcp_step(cmd: &str, extra: &[String], timeout_ms: u64) -> Step {
     Step { args, timeout_ms }
 }
 
+/// The server's CPU milliseconds over the run, which the runner appends to the steps' results
+/// as `{"kind": "cpu", "server_cpu_ms": x}` ([`super::cpu`]).
+pub fn server_cpu(s: &[Value]) -> Option<f64> {
+    let cpu = s.iter().rev().find(|v| v.get("kind").and_then(Value::as_str) == Some("cpu"))?;
+    field(cpu, "server_cpu_ms")
+}
+
+/// `per` units of work at a cost of the server's CPU time: CPU µs per unit (`None` when no
+/// unit was done).
+fn cpu_us_per(s: &[Value], per: f64) -> Option<f64> {
+    (per > 0.0).then(|| server_cpu(s).map(|ms| ms * 1000.0 / per)).flatten()
+}
+
+const UDP_CPU: MetricDef = MetricDef {
+    id: "cpu_us_per_datagram",
+    label: "server CPU per echoed datagram",
+    unit: "µs",
+    better: Better::Lower,
+    extract: |s| cpu_us_per(s, field(&s[0], "received")?),
+};
+
 const DELIVERED: MetricDef = MetricDef {
     id: "delivered_pps",
     label: "delivered",
@@ -211,8 +232,8 @@ impl Workload {
     /// one the efficiency targets are set on): delivered pps, MB/s one way, round trips/s.
     pub fn metrics(self) -> Vec<MetricDef> {
         match self {
-            Workload::UdpBurst => vec![DELIVERED, UDP_LOSS],
-            Workload::UdpConstant => vec![DELIVERED, UDP_LOSS, UDP_P50, UDP_P99],
+            Workload::UdpBurst => vec![DELIVERED, UDP_LOSS, UDP_CPU],
+            Workload::UdpConstant => vec![DELIVERED, UDP_LOSS, UDP_P50, UDP_P99, UDP_CPU],
             Workload::UdpRamp => vec![
                 DELIVERED,
                 MetricDef {
@@ -223,6 +244,7 @@ impl Workload {
                     extract: |s| field(&s[0], "knee_pps"),
                 },
                 UDP_LOSS,
+                UDP_CPU,
             ],
             Workload::TcpBulk => vec![
                 MetricDef {
@@ -250,6 +272,17 @@ impl Workload {
                     unit: "%",
                     better: Better::Lower,
                     extract: |s| field(s.get(1)?, "loss_pct"),
+                },
+                MetricDef {
+                    id: "cpu_ms_per_mb",
+                    label: "server CPU per MB received",
+                    unit: "ms",
+                    better: Better::Lower,
+                    // Both steps: the one-way bytes and the echoed ones (each also sent back).
+                    extract: |s| {
+                        let mb = (field(&s[0], "received")? + field(s.get(1)?, "received")?) / 1e6;
+                        cpu_us_per(s, mb).map(|us| us / 1000.0)
+                    },
                 },
             ],
             Workload::TcpRr => vec![
@@ -285,6 +318,13 @@ impl Workload {
                         let done = field(&s[0], "completed")?;
                         (planned > 0.0).then(|| 100.0 * (planned - done) / planned)
                     },
+                },
+                MetricDef {
+                    id: "cpu_us_per_rtt",
+                    label: "server CPU per round trip",
+                    unit: "µs",
+                    better: Better::Lower,
+                    extract: |s| cpu_us_per(s, field(&s[0], "completed")?),
                 },
             ],
         }
@@ -533,17 +573,35 @@ mod tests {
     #[test]
     fn bulk_metrics_read_both_steps() {
         let outs = [
-            json!({"mbytes_per_s": 700.0, "complete": true}),
-            json!({"mbytes_per_s": 250.5, "loss_pct": 12.5}),
+            json!({"mbytes_per_s": 700.0, "complete": true, "received": 3_000_000}),
+            json!({"mbytes_per_s": 250.5, "loss_pct": 12.5, "received": 1_000_000}),
+            json!({"kind": "cpu", "server_cpu_ms": 10.0}),
         ];
         let m = Workload::TcpBulk.metrics();
         let vals: Vec<_> = m.iter().map(|d| (d.extract)(&outs)).collect();
-        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5)]);
+        // 10 ms of CPU for 4 MB received.
+        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5), Some(2.5)]);
+        // No CPU reading (not Linux): no CPU figure.
+        assert_eq!((m[3].extract)(&outs[..2]), None);
         // A missing echo step yields no figure rather than a panic.
         assert_eq!((m[1].extract)(&outs[..1]), None);
         // The server closed before acknowledging everything: no one-way figure.
         let short = [json!({"mbytes_per_s": 0.0, "complete": false})];
         assert_eq!((m[0].extract)(&short), None);
+    }
+
+    #[test]
+    fn cpu_figures_divide_the_server_cpu_by_the_work_done() {
+        let cpu = |w: Workload| w.metrics().into_iter().find(|m| m.id.starts_with("cpu_")).unwrap();
+        let rr = [json!({"completed": 4000}), json!({"kind": "cpu", "server_cpu_ms": 500.0})];
+        assert_eq!((cpu(Workload::TcpRr).extract)(&rr), Some(125.0), "µs per round trip");
+        let udp = [json!({"received": 2000}), json!({"kind": "cpu", "server_cpu_ms": 100.0})];
+        for w in [Workload::UdpBurst, Workload::UdpConstant, Workload::UdpRamp] {
+            assert_eq!((cpu(w).extract)(&udp), Some(50.0), "{w:?}: µs per echoed datagram");
+        }
+        // Nothing echoed: no per-datagram cost rather than an infinite one.
+        let none = [json!({"received": 0}), json!({"kind": "cpu", "server_cpu_ms": 100.0})];
+        assert_eq!((cpu(Workload::UdpBurst).extract)(&none), None);
     }
 
     #[test]

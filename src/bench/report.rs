@@ -294,12 +294,20 @@ impl Report {
                     Better::Higher => "↑",
                     Better::Lower => "↓",
                 };
+                let headline = &w.metrics[0].by_variant;
+                // A secondary figure nobody has (the server's CPU time where /proc is
+                // missing) is left out rather than shown as failed.
+                if i > 0 && m.by_variant.is_empty() && !headline.is_empty() {
+                    continue;
+                }
                 let name = if i == 0 { w.title.as_str() } else { "" };
                 let mut row = format!("| {} | {} ({}) {} |", name, m.label, m.unit, arrow);
                 for v in &self.variants {
                     let text = match (v.status, m.by_variant.get(&v.id)) {
                         (VariantStatus::Unavailable, _) => "not run".to_string(),
                         (_, Some(cell)) => cell_text(cell, &m.unit, self.settings.repeats),
+                        // The runs gave the headline but not this figure: not measured.
+                        (_, None) if i > 0 && headline.contains_key(&v.id) => "—".to_string(),
                         (_, None) => "failed".to_string(),
                     };
                     let _ = write!(row, " {text} |");
@@ -417,8 +425,9 @@ impl Report {
         md
     }
 
-    /// The backend-efficiency summary: for each workload's headline figure, every Direct
-    /// Sockets build's median ÷ chromium-js's median (same run). Empty without chromium-js.
+    /// The backend-efficiency summary: for each workload's headline figure, and for its
+    /// server CPU time per unit of work when measured, every Direct Sockets build's median ÷
+    /// chromium-js's median (same run). Empty without chromium-js.
     pub fn efficiency_markdown(&self) -> String {
         let cols: Vec<&VariantReport> = self
             .variants
@@ -434,7 +443,9 @@ impl Report {
         }
         let mut md = String::from(
             "Backend efficiency: headline figure ÷ chromium-js (the same server in plain JS on \
-             Direct Sockets, same run); 1.00× = as fast as the browser allows.\n\n",
+             Direct Sockets, same run); 1.00× = as fast as the browser allows. The CPU rows \
+             divide the server's CPU time per unit of work the same way: above 1.00× the build \
+             spends more CPU than plain JS.\n\n",
         );
         let ids: Vec<&str> = cols.iter().map(|v| v.id.as_str()).collect();
         let _ = writeln!(
@@ -443,8 +454,11 @@ impl Report {
             ids.join(" | ")
         );
         let _ = writeln!(md, "|---|---|---|{}", "---|".repeat(ids.len()));
-        for w in &self.workloads {
-            let Some(m) = w.metrics.first() else { continue };
+        let rows = self.workloads.iter().flat_map(|w| {
+            let cpu = w.metrics.iter().skip(1).filter(|m| m.id.starts_with("cpu_") && !m.by_variant.is_empty());
+            w.metrics.first().into_iter().chain(cpu).map(move |m| (w, m))
+        });
+        for (w, m) in rows {
             let js = m
                 .by_variant
                 .get(Variant::ChromiumJs.id())
@@ -764,7 +778,9 @@ mod tests {
     }
 
     /// Direct Sockets builds get a ratio to chromium-js of the same run (backend efficiency);
-    /// node and chromium-js itself do not, and the efficiency table lists the headline only.
+    /// node and chromium-js itself do not, and the efficiency table lists the headline and the
+    /// server CPU per unit only. A secondary figure that no variant has is left out of the main
+    /// table; one that only some lack reads "—" there, not "failed".
     #[test]
     fn ratio_to_js_is_backend_efficiency() {
         let variants = [
@@ -790,13 +806,13 @@ mod tests {
                 Variant::ChromiumJs,
                 false,
                 1,
-                &[("delivered_pps", 4_000.0), ("loss_pct", 60.0)],
+                &[("delivered_pps", 4_000.0), ("loss_pct", 60.0), ("cpu_us_per_datagram", 100.0)],
             ),
             run(
                 Variant::ChromiumJspi,
                 false,
                 1,
-                &[("delivered_pps", 3_000.0), ("loss_pct", 70.0)],
+                &[("delivered_pps", 3_000.0), ("loss_pct", 70.0), ("cpu_us_per_datagram", 150.0)],
             ),
         ];
         let metrics = summarise(Workload::UdpConstant, &runs, &variants);
@@ -835,7 +851,15 @@ mod tests {
             eff.contains("| udp-constant | delivered (pps) | 4,000 pps | **0.75×** |"),
             "{eff}"
         );
-        assert!(r.markdown().contains("3,000 · **0.30×** · 0.75× js"));
+        assert!(
+            eff.contains("| udp-constant | server CPU per echoed datagram (µs) | 100 µs | **1.50×** |"),
+            "{eff}"
+        );
+        let md = r.markdown();
+        assert!(md.contains("3,000 · **0.30×** · 0.75× js"));
+        // node has the headline but no CPU figure; nobody has latencies here.
+        assert!(md.contains("| server CPU per echoed datagram (µs) ↓ | — | — |"), "{md}");
+        assert!(!md.contains("echo latency p50"), "{md}");
         assert!(r.svg(&r.workloads[0]).contains("(0.30× native, 0.75× js)"));
     }
 

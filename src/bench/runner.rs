@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::model::{Step, Variant, Workload};
+use super::cpu;
 use super::quiet;
 use super::report::{
     summarise, Host, Report, RunRecord, Settings, VariantReport, VariantStatus, WorkloadReport,
@@ -303,6 +304,7 @@ fn run_once(
         timeout_ms: 4000,
     };
     let _ = run_step(peer, &control("reset"), server.udp, server.tcp);
+    let cpu_before = cpu::tree_cpu_ms(server.child.id());
     for step in steps {
         match run_step(peer, step, server.udp, server.tcp) {
             Ok(value) => raw.push(value),
@@ -311,6 +313,11 @@ fn run_once(
                 break;
             }
         }
+    }
+    // After the steps, before STAT: the server's CPU time over the run, kept with the steps'
+    // results so that the metrics can divide it by their units (model::server_cpu).
+    if let (Some(before), Some(after)) = (cpu_before, cpu::tree_cpu_ms(server.child.id())) {
+        raw.push(serde_json::json!({"kind": "cpu", "server_cpu_ms": after - before}));
     }
     let counters = run_step(peer, &control("stat"), server.udp, server.tcp).ok();
     // Drain what the server printed meanwhile (kept for the failure message).

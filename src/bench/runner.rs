@@ -712,6 +712,11 @@ fn build_variant(
     let js = out.join("dsbench.js");
     let mut args = vec![source, "-o".to_string(), js.display().to_string()];
     args.extend(v.emcc_flags().iter().map(|s| s.to_string()));
+    // Profiles name wasm frames only with a name section (else `wasm-function[43]`); the
+    // code itself is the same.
+    if cfg.profile_dir.is_some() {
+        args.push("--profiling-funcs".into());
+    }
     let res = Command::new(&emcc)
         .args(&args)
         .envs(cfg.env.iter().map(|(k, v)| (k, v)))

@@ -273,6 +273,18 @@ impl Workload {
                     better: Better::Lower,
                     extract: |s| field(s.get(1)?, "loss_pct"),
                 },
+                // In bytes too: the peer prints the percentage with four decimals, so a
+                // lost 16-byte tail of 64 MiB (2.4e-5 %) reads as 0.
+                MetricDef {
+                    id: "echo_lost_bytes",
+                    label: "echo bytes lost or corrupt",
+                    unit: "B",
+                    better: Better::Lower,
+                    extract: |s| {
+                        let echo = s.get(1)?;
+                        Some((field(echo, "bytes")? - field(echo, "intact_bytes")?).max(0.0))
+                    },
+                },
                 MetricDef {
                     id: "cpu_ms_per_mb",
                     label: "server CPU per MB received",
@@ -574,15 +586,23 @@ mod tests {
     fn bulk_metrics_read_both_steps() {
         let outs = [
             json!({"mbytes_per_s": 700.0, "complete": true, "received": 3_000_000}),
-            json!({"mbytes_per_s": 250.5, "loss_pct": 12.5, "received": 1_000_000}),
+            json!({"mbytes_per_s": 250.5, "loss_pct": 12.5, "received": 1_000_000,
+                   "bytes": 1_142_857, "intact_bytes": 1_000_000}),
             json!({"kind": "cpu", "server_cpu_ms": 10.0}),
         ];
         let m = Workload::TcpBulk.metrics();
         let vals: Vec<_> = m.iter().map(|d| (d.extract)(&outs)).collect();
         // 10 ms of CPU for 4 MB received.
-        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5), Some(2.5)]);
+        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5), Some(142_857.0), Some(2.5)]);
         // No CPU reading (not Linux): no CPU figure.
-        assert_eq!((m[3].extract)(&outs[..2]), None);
+        assert_eq!((m[4].extract)(&outs[..2]), None);
+        // A 16-byte tail missing from 64 MiB: 0.0000 % as printed, 16 bytes as counted.
+        let tail = [
+            json!({}),
+            json!({"loss_pct": 0.0, "bytes": 67_108_864, "intact_bytes": 67_108_848}),
+        ];
+        assert_eq!((m[2].extract)(&tail), Some(0.0));
+        assert_eq!((m[3].extract)(&tail), Some(16.0));
         // A missing echo step yields no figure rather than a panic.
         assert_eq!((m[1].extract)(&outs[..1]), None);
         // The server closed before acknowledging everything: no one-way figure.

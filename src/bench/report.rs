@@ -178,8 +178,8 @@ pub fn summarise(
             };
             let native = median_of(Variant::Native);
             let js = median_of(Variant::ChromiumJs);
-            // Ratios of percentages (loss) say little; those rows show the figures only.
-            for (id, cell) in by_variant.iter_mut().filter(|_| def.unit != "%") {
+            // Ratios of losses (percentages, bytes) say little; those rows show the figures only.
+            for (id, cell) in by_variant.iter_mut().filter(|_| def.unit != "%" && def.unit != "B") {
                 if id != Variant::Native.id() {
                     cell.ratio_to_native = native.map(|n| cell.summary.median / n);
                 }
@@ -208,6 +208,10 @@ pub fn fmt_value(x: f64, unit: &str) -> String {
         } else {
             format!("{x:.1}")
         };
+    }
+    // Whole bytes: a lost 16-byte tail reads as 16, not 16.0.
+    if unit == "B" && x.abs() < 1e4 {
+        return format!("{x:.0}");
     }
     let a = x.abs();
     if a >= 1e6 {
@@ -756,6 +760,21 @@ mod tests {
         assert_eq!(node.summary.median, 9_250.0);
         assert!((node.ratio_to_native.unwrap() - 9_250.0 / 95_000.0).abs() < 1e-12);
         assert!(!delivered.by_variant.contains_key("chromium-jspi"));
+    }
+
+    #[test]
+    fn lost_bytes_are_whole_numbers_without_ratios() {
+        assert_eq!(fmt_value(16.0, "B"), "16");
+        assert_eq!(fmt_value(0.0, "B"), "0");
+        assert_eq!(fmt_value(67_108_864.0, "B"), "67.11M");
+        let runs = [
+            run(Variant::Native, false, 1, &[("echo_lost_bytes", 8.0)]),
+            run(Variant::ChromiumJspi, false, 1, &[("echo_lost_bytes", 16.0)]),
+        ];
+        let metrics = summarise(Workload::TcpBulk, &runs, &[Variant::Native, Variant::ChromiumJspi]);
+        let lost = metrics.iter().find(|m| m.id == "echo_lost_bytes").unwrap();
+        assert_eq!(lost.by_variant["chromium-jspi"].summary.median, 16.0);
+        assert_eq!(lost.by_variant["chromium-jspi"].ratio_to_native, None, "no ratios of losses");
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
     let t0 = Instant::now();
     let started_at = rfc3339_now();
     // Before anything runs: the load average "at start", and the wake on an idle machine.
-    let host = host_info(BTreeMap::new());
+    let host = host_info();
     let build_dir = cfg.out_dir.join("build");
     let _ = std::fs::create_dir_all(&build_dir);
     let src = cfg.repo_root.join(SOURCES);
@@ -188,7 +188,7 @@ pub fn run(cfg: &Config, progress: &mut dyn Write) -> Report {
         }
     }
 
-    let cpus = cpu_count();
+    let cpus = host.cpus;
     // What the machine does with every server up and idle; runs wait for it (see quiet.rs).
     let threshold = quiet::baseline(cpus, quiet::BASELINE_WINDOW).unwrap_or(0.0) + quiet::QUIET_BUSY_CPUS;
     let mut previous: Option<&str> = None;
@@ -856,7 +856,8 @@ fn cpu_count() -> usize {
         .unwrap_or(1)
 }
 
-fn host_info(tools: BTreeMap<String, String>) -> Host {
+/// The machine as it is before the bench starts anything; `tools` is filled in later.
+fn host_info() -> Host {
     let cpus = cpu_count();
     let os = first_line("uname", &["-sr"]).unwrap_or_else(|| std::env::consts::OS.into());
     let load_avg_1m = std::fs::read_to_string("/proc/loadavg")
@@ -868,7 +869,7 @@ fn host_info(tools: BTreeMap<String, String>) -> Host {
         load_avg_1m,
         idle_wake_us: super::wake::idle_wake_p50_us(cpus),
         cpuidle: super::wake::cpuidle_settings(),
-        tools,
+        tools: BTreeMap::new(),
     }
 }
 

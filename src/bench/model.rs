@@ -87,7 +87,7 @@ fn tcp_step(cmd: &str, extra: &[String], timeout_ms: u64) -> Step {
 
 /// The server's CPU milliseconds over the run, which the runner appends to the steps' results
 /// as `{"kind": "cpu", "server_cpu_ms": x}` ([`super::cpu`]).
-pub fn server_cpu(s: &[Value]) -> Option<f64> {
+fn server_cpu(s: &[Value]) -> Option<f64> {
     let cpu = s.iter().rev().find(|v| v.get("kind").and_then(Value::as_str) == Some("cpu"))?;
     field(cpu, "server_cpu_ms")
 }

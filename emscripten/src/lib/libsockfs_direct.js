@@ -50,10 +50,15 @@ const SOCK_STATE_CONNECTED = 2;
 const SOCK_STATE_BOUND = 3;
 const SOCK_STATE_LISTEN = 4;
 const SOCK_STATE_CLOSED = 5;
-// Stop reading from a stream once this many received bytes wait in
-// recv_queue, and resume when recvmsg drains it (pull-based backpressure,
+// A UDP socket stops reading once this many received bytes wait in
+// recv_queue, and resumes when recvmsg drains it (pull-based backpressure,
 // the same bound libsockfs_node.js uses).
 const RECV_HIGH_WATER = 262144;
+// A TCP socket reads on until this many received bytes wait for the program
+// (as much as Linux lets a connection's receive buffer grow to: tcp_rmem's
+// default maximum), then resumes below TCP_RECV_LOW_WATER (see pumpRead).
+const TCP_RECV_HIGH_WATER = 33554432;
+const TCP_RECV_LOW_WATER = TCP_RECV_HIGH_WATER / 2;
 // Default SO_SNDBUF: how many bytes sendmsg queues ahead of the stream before a
 // non-blocking send reports EAGAIN.
 const SEND_BUFFER_DEFAULT = 262144;
@@ -399,6 +404,19 @@ var DirectSockFSLibrary = {
     // without bound. End of stream is EOF; a rejected read is a pending error
     // that recvmsg reports once before EOF.
     //
+    // A TCP socket keeps a read pending for as long as it can instead: up to
+    // TCP_RECV_HIGH_WATER, and after a pause once the program is back below
+    // TCP_RECV_LOW_WATER. Chromium 156 ends a TCPSocket's readable stream as
+    // soon as the peer's FIN reaches it and drops whatever the 64 KiB pipe
+    // behind the stream still holds (TCPReadableStreamWrapper::OnHandleReset);
+    // only a read already pending when the network service writes the last
+    // bytes gets them. So a socket that paused whenever its program fell
+    // behind lost the tail of every stream a faster peer closed (a reader
+    // taking 64 KiB per millisecond lost it every time). Now only the read
+    // that reaches the high-water mark can be the one before the last bytes:
+    // about one transfer in TCP_RECV_LOW_WATER / 64 KiB that ends while the
+    // program is that far behind.
+    //
     // A UDP socket also pauses while UDP_READ_GATE of its writes are in
     // flight (startWrite resumes it). Chromium delivers each datagram in a
     // task of its own and a write completes in a later task, so a socket that
@@ -409,13 +427,20 @@ var DirectSockFSLibrary = {
     // socket's receive buffer.
     pumpRead(sock) {
       if (sock.reading || !sock.reader || sock.readClosed) return;
-      if ((sock.recv_bytes || 0) >= {{{ RECV_HIGH_WATER }}}) return;
+      var queued = sock.recv_bytes || 0;
+      if (sock.type === {{{ cDefs.SOCK_STREAM }}}) {
+        if (queued >= {{{ TCP_RECV_HIGH_WATER }}}) sock.recvFull = true;
+        else if (queued < {{{ TCP_RECV_LOW_WATER }}}) sock.recvFull = false;
+        if (sock.recvFull) return;
+      } else {
+        if (queued >= {{{ RECV_HIGH_WATER }}}) return;
 #if PTHREADS
-      // The ring was full, so data waits in recv_queue: read on once the
-      // program made room (_emscripten_sock_ring_kick).
-      if (sock.ring && sock.recv_queue.length) return;
+        // The ring was full, so data waits in recv_queue: read on once the
+        // program made room (_emscripten_sock_ring_kick).
+        if (sock.ring && sock.recv_queue.length) return;
 #endif
-      if (sock.type === {{{ cDefs.SOCK_DGRAM }}} && sock.writes >= {{{ UDP_READ_GATE }}}) return;
+        if (sock.writes >= {{{ UDP_READ_GATE }}}) return;
+      }
       sock.reading = true;
       sock.reader.read().then(({ value, done }) => {
         sock.reading = false;

@@ -27,13 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_tcp_pattern.h"
+
 #ifndef TOTAL
 #define TOTAL (16 * 1024 * 1024)
 #endif
-
-static unsigned char pattern(size_t i) {
-  return (unsigned char)((i * 31 + 7) ^ (i >> 16));
-}
 
 int main(int argc, char** argv) {
 #ifdef SERVER_PORT
@@ -55,11 +53,7 @@ int main(int argc, char** argv) {
     int sndbuf = atoi(argv[3]);
     assert(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) == 0);
   }
-  struct sockaddr_in dest;
-  memset(&dest, 0, sizeof(dest));
-  dest.sin_family = AF_INET;
-  dest.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &dest.sin_addr);
+  struct sockaddr_in dest = loopback_addr(port);
   int r = connect(fd, (struct sockaddr*)&dest, sizeof(dest));
   assert(r == 0 || errno == EINPROGRESS);
 

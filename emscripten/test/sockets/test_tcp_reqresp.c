@@ -24,9 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static unsigned char pattern(size_t i) {
-  return (unsigned char)((i * 31 + 7) ^ (i >> 16));
-}
+#include "test_tcp_pattern.h"
 
 int main(int argc, char** argv) {
   assert(argc > 3 && "usage: test_tcp_reqresp <port> <size> <count>");
@@ -36,11 +34,7 @@ int main(int argc, char** argv) {
 
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert(fd >= 0);
-  struct sockaddr_in dest;
-  memset(&dest, 0, sizeof(dest));
-  dest.sin_family = AF_INET;
-  dest.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &dest.sin_addr);
+  struct sockaddr_in dest = loopback_addr(port);
   int r = connect(fd, (struct sockaddr*)&dest, sizeof(dest));
   assert(r == 0 || errno == EINPROGRESS);
 

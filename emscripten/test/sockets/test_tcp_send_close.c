@@ -25,18 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static unsigned char pattern(size_t i) {
-  return (unsigned char)((i * 31 + 7) ^ (i >> 16));
-}
+#include "test_tcp_pattern.h"
 
 static int connect_to(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert(fd >= 0);
-  struct sockaddr_in dest;
-  memset(&dest, 0, sizeof(dest));
-  dest.sin_family = AF_INET;
-  dest.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &dest.sin_addr);
+  struct sockaddr_in dest = loopback_addr(port);
   int r = connect(fd, (struct sockaddr*)&dest, sizeof(dest));
   assert(r == 0 || errno == EINPROGRESS);
   struct pollfd p = {fd, POLLOUT, 0};

@@ -25,9 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static unsigned char pattern(size_t i) {
-  return (unsigned char)((i * 31 + 7) ^ (i >> 16));
-}
+#include "test_tcp_pattern.h"
 
 int main(int argc, char** argv) {
   assert(argc > 3 && "usage: test_tcp_slow_reader <port> <bytes> <pause ms>");
@@ -37,21 +35,14 @@ int main(int argc, char** argv) {
 
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert(fd >= 0);
-  struct sockaddr_in dest;
-  memset(&dest, 0, sizeof(dest));
-  dest.sin_family = AF_INET;
-  dest.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &dest.sin_addr);
+  struct sockaddr_in dest = loopback_addr(port);
   assert(connect(fd, (struct sockaddr*)&dest, sizeof(dest)) == 0);
 
   // Nothing is ever sent to it: poll() on it is a sleep that, under JSPI,
   // lets the browser run meanwhile (a busy main thread would not).
   int idle = socket(AF_INET, SOCK_DGRAM, 0);
   assert(idle >= 0);
-  struct sockaddr_in any;
-  memset(&any, 0, sizeof(any));
-  any.sin_family = AF_INET;
-  inet_pton(AF_INET, "127.0.0.1", &any.sin_addr);
+  struct sockaddr_in any = loopback_addr(0);
   assert(bind(idle, (struct sockaddr*)&any, sizeof(any)) == 0);
 
   static unsigned char buf[65536];

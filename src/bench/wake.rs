@@ -16,6 +16,7 @@
 //! [`IDLE_GAP`] (the other CPU idles meanwhile, as the program's thread does between two
 //! requests), then wakes a parked thread (a futex on Linux) and busy-waits until it answers.
 
+use super::stats::Summary;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -76,15 +77,7 @@ pub fn idle_wake_p50_us(cpus: usize) -> Option<f64> {
     stop.store(true, Ordering::SeqCst);
     waiter.thread().unpark();
     let _ = waiter.join();
-    median(&mut samples)
-}
-
-fn median(samples: &mut [f64]) -> Option<f64> {
-    if samples.is_empty() {
-        return None;
-    }
-    samples.sort_by(f64::total_cmp);
-    Some(samples[samples.len() / 2])
+    Summary::of(&samples).map(|s| s.median)
 }
 
 /// The idle settings that decide the wake's cost, as one line: the cpuidle governor
@@ -113,12 +106,6 @@ fn describe_cpuidle(governor: Option<&str>, halt_poll_ns: Option<&str>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_of_unsorted_samples() {
-        assert_eq!(median(&mut [5.0, 1.0, 3.0]), Some(3.0));
-        assert_eq!(median(&mut []), None);
-    }
 
     #[test]
     fn describes_the_idle_settings() {

@@ -115,8 +115,15 @@ const TCP_RETRY_MAX_DELAY_MS = 8;
 // Otherwise every send() would be a write that cannot be checked.
 const TCP_SEND_QUEUE_MIN = 2 * TCP_PIPE_CAPACITY + 2;
 // A write of at most TCP_PIPE_CAPACITY bytes that cannot be checked assumes
-// that what was written this long before has left the pipe (see tcpPipeWait).
+// that what was written this long before has left the pipe (see tcpPipeWait),
+// or TCP_FULL_WAIT_FACTOR times as long as the pipe was last seen to stay full
+// after a write settled, if that is longer, but at most
+// TCP_SMALL_WRITE_MAX_WAIT_MS (see tcpSmallWriteWait). On the 2-core VM of the
+// measurements the pipe stayed full for up to 4.3 ms after a write while two
+// busy loops at a higher priority than Chromium's competed for the CPUs.
 const TCP_SMALL_WRITE_WAIT_MS = 10;
+const TCP_FULL_WAIT_FACTOR = 4;
+const TCP_SMALL_WRITE_MAX_WAIT_MS = 250;
 // A UDP socket stops reading while this many of its writes are in flight
 // (see pumpRead).
 const UDP_READ_GATE = 16;
@@ -644,9 +651,11 @@ var DirectSockFSLibrary = {
     //    that (data queued meanwhile is merged and may make a checked piece).
     //    That assumes the network service drains a write within that time:
     //    0 of 372 small writes were lost 10 ms after a large write to a slow
-    //    reader, against 6-28 of 124 one task turn after it. Request/response
-    //    traffic sending less than the pipe's size per TCP_SMALL_WRITE_WAIT_MS
-    //    never waits.
+    //    reader, against 6-28 of 124 one task turn after it. A loaded machine
+    //    drains more slowly, so the wait grows with the longest time a
+    //    dropped piece found the pipe still full (tcpSmallWriteWait).
+    //    Request/response traffic sending less than the pipe's size per
+    //    TCP_SMALL_WRITE_WAIT_MS never waits.
     //    Data from the peer is no evidence that the pipe drained: an echo
     //    peer answers data written long before, and 64 KiB writes let out as
     //    soon as the peer had sent something lost a whole write in about 1
@@ -706,14 +715,24 @@ var DirectSockFSLibrary = {
       var bytes = sock.recentBytes;
       var i = 0;
       while (bytes >= limit) bytes -= recent[i++].len;
-      return i ? recent[i - 1].at + {{{ TCP_SMALL_WRITE_WAIT_MS }}} - performance.now() : 0;
+      return i ? recent[i - 1].at + directSockHelpers.tcpSmallWriteWait(sock) - performance.now() : 0;
+    },
+    // How long (ms) after a write settled an unverified write assumes that the
+    // write has left the pipe: TCP_SMALL_WRITE_WAIT_MS, or longer once one of
+    // the connection's pieces was dropped that long after its previous write
+    // settled. Nothing else writes into the pipe, so it was full all that time
+    // (sock.longestFullMs: the longest such time; a loaded machine or a peer
+    // that stopped reading).
+    tcpSmallWriteWait(sock) {
+      var full = sock.longestFullMs ?? 0;
+      return Math.min({{{ TCP_SMALL_WRITE_MAX_WAIT_MS }}}, Math.max({{{ TCP_SMALL_WRITE_WAIT_MS }}}, {{{ TCP_FULL_WAIT_FACTOR }}} * full));
     },
     // sock.recentWrites without the writes that settled longer than
-    // TCP_SMALL_WRITE_WAIT_MS ago (sock.recentBytes: their total).
+    // tcpSmallWriteWait(sock) ago (sock.recentBytes: their total).
     tcpRecentWrites(sock) {
       var recent = sock.recentWrites ??= [];
       sock.recentBytes ??= 0;
-      var since = performance.now() - {{{ TCP_SMALL_WRITE_WAIT_MS }}};
+      var since = performance.now() - directSockHelpers.tcpSmallWriteWait(sock);
       while (recent.length && recent[0].at <= since) sock.recentBytes -= recent.shift().len;
       return recent;
     },
@@ -768,6 +787,7 @@ var DirectSockFSLibrary = {
           return;
         }
         var writer = sock.writer;
+        var startedAt = performance.now();
         // Only a check and a verified piece need to know whether the write
         // settled in this task. The others skip the TCP_SETTLE_HOPS
         // microtasks: in a request/response server (10,000 round trips of
@@ -779,6 +799,10 @@ var DirectSockFSLibrary = {
         written.then((inTask) => {
           if (piece.kind === 'verified' && inTask) {
             directSockHelpers.tcpCount(sock, 'drops');
+            if (sock.lastSettleAt !== undefined) {
+              var full = startedAt - sock.lastSettleAt;
+              sock.longestFullMs = Math.max(sock.longestFullMs ?? 0, full);
+            }
             var delay = attempt < {{{ TCP_RETRY_YIELDS }}} ? 0 : Math.min({{{ TCP_RETRY_MAX_DELAY_MS }}}, 2 ** (attempt - {{{ TCP_RETRY_YIELDS }}}));
             attempt++;
             setTimeout(() => {
@@ -803,7 +827,8 @@ var DirectSockFSLibrary = {
           }
           sock.writes = 0;
           sock.sentBytes = (sock.sentBytes ?? 0) + data.length;
-          directSockHelpers.tcpRecentWrites(sock).push({ at: performance.now(), len: data.length });
+          sock.lastSettleAt = performance.now();
+          directSockHelpers.tcpRecentWrites(sock).push({ at: sock.lastSettleAt, len: data.length });
           sock.recentBytes += data.length;
           directSockHelpers.writeDone(sock, data.length);
         }, fail);

@@ -21,16 +21,19 @@
 //  - 'sync': a browser that accepts any write at once (a pipe larger than
 //    anything written): every write settles in the calling task, so a
 //    backend that took that for a drop would write everything twice.
+// Module['fakeTcpPauseMs'] sets PAUSE_MS.
 // At exit it prints "fake pipe: <mode> dropped <n> writes" and the backend's
 // counters (directSockHelpers.tcpSendStats) as "tcp send stats: {json}".
 if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
   var fakePipe = { mode: Module['fakeTcpPipe'] || 'fixed', dropped: 0 };
   fakePipe.capacity = fakePipe.mode === 'sync' ? 1 << 30 : 65536;
 
-  // How long the reader rests after a write completed through the watcher:
-  // shorter than the backend's wait before a small unchecked write (10 ms),
-  // so only pieces the backend can check meet the full pipe.
-  var PAUSE_MS = 3;
+  // How long the reader rests after a write completed through the watcher.
+  // By default shorter than the backend's least wait before a small unchecked
+  // write (10 ms), so only pieces the backend can check meet the full pipe; a
+  // longer pause (a loaded machine) leaves the backend to learn the wait from
+  // the pieces it saw dropped.
+  var PAUSE_MS = Module['fakeTcpPauseMs'] ?? 3;
   globalThis.TCPSocket = class {
     constructor(remoteAddress, remotePort) {
       var net = require('node:net');

@@ -26,6 +26,12 @@ if (!(typeof ENVIRONMENT_IS_PTHREAD != 'undefined' && ENVIRONMENT_IS_PTHREAD)) {
   var directSocketsPrint = Module['print'];
   Module['print'] = (text) => {
     (directSocketsPrint || console.log)(text);
+    // A transfer test found damaged data: the TCP send pump's counters (see
+    // tcpNewStats in libsockfs_direct.js) tell whether writes it could not
+    // check were involved.
+    if (text.includes('mismatch') && typeof directSockHelpers != 'undefined') {
+      console.log(`tcp send stats: ${JSON.stringify(directSockHelpers.tcpSendStats)}`);
+    }
     if (text === 'done') maybeReportResultToServer('done');
   };
 }

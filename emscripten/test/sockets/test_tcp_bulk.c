@@ -94,7 +94,13 @@ int main(int argc, char** argv) {
       if (echo) {
         for (ssize_t i = 0; i < got; i++) {
           if (in[i] != pattern(received + i)) {
-            printf("echo mismatch at offset %zu\n", received + i);
+            // What was read instead tells a lost write (the pattern from a
+            // later offset) from other damage.
+            printf("echo mismatch at offset %zu (chunk of %zd bytes at %zu): got", received + i, got, received);
+            for (ssize_t j = i; j < got && j < i + 8; j++) printf(" %02x", in[j]);
+            printf(", expected");
+            for (ssize_t j = i; j < got && j < i + 8; j++) printf(" %02x", pattern(received + j));
+            printf("\n");
             assert(false && "echoed data differs");
           }
         }

@@ -655,7 +655,8 @@ var DirectSockFSLibrary = {
     //    drains more slowly, so the wait grows with the longest time a
     //    dropped piece found the pipe still full (tcpSmallWriteWait).
     //    Request/response traffic sending less than the pipe's size per
-    //    TCP_SMALL_WRITE_WAIT_MS never waits.
+    //    tcpSmallWriteWait(sock) (TCP_SMALL_WRITE_WAIT_MS until a late drop)
+    //    never waits.
     //    Data from the peer is no evidence that the pipe drained: an echo
     //    peer answers data written long before, and 64 KiB writes let out as
     //    soon as the peer had sent something lost a whole write in about 1

@@ -1,6 +1,7 @@
 //! Runs test-browser/'s node tests (`node --test`): the dev proxy, manifest and HTML rewriting,
-//! and the end-to-end Isolated Web App check. Both need `npm ci` in test-browser/ and the
-//! end-to-end one needs Chromium, so they are `#[ignore]`d: `bash .ci/run` installs the node
+//! `dsock run`'s page hook, the bench's trace summary, and the end-to-end Isolated Web App
+//! check. All need `npm ci` in test-browser/ and the end-to-end one needs Chromium, so they
+//! are `#[ignore]`d: `bash .ci/run` installs the node
 //! modules and runs them with `--ignored` when node (and Chromium) are there, and prints
 //! which it did not run otherwise. Run by hand:
 //! `cargo test --test browser_harness -- --ignored`.
@@ -74,4 +75,10 @@ fn isolated_web_app_end_to_end() {
 #[ignore = "needs node and test-browser/node_modules (npm ci)"]
 fn dsock_run_hook_and_proxy_routes() {
     run_node_test("test/run.test.mjs");
+}
+
+#[test]
+#[ignore = "needs node and test-browser/node_modules (npm ci)"]
+fn bench_trace_summary_counts_tasks() {
+    run_node_test("test/trace-summary.test.mjs");
 }

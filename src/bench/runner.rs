@@ -48,6 +48,9 @@ pub struct Config {
     pub prior_art: Option<super::prior_art::Source>,
     /// Write a CPU profile of each browser variant (docs/bench.md "Profiles") into this directory.
     pub profile_dir: Option<PathBuf>,
+    /// Write a Chromium trace of each browser variant (docs/bench.md "Traces") into this
+    /// directory.
+    pub trace_dir: Option<PathBuf>,
     /// Native C compiler for the baseline and the load generator.
     pub cc: String,
     pub chromium: PathBuf,
@@ -829,6 +832,10 @@ fn browser_args(
                 .to_string(),
         );
     }
+    if let Some(dir) = &cfg.trace_dir {
+        a.push("--trace".into());
+        a.push(dir.join(format!("{}.json", v.id())).display().to_string());
+    }
     a.push("--".into());
     a.extend(server_args);
     Ok(a)
@@ -967,7 +974,7 @@ mod tests {
             .filter_map(|t| t.rsplit('"').next())
             .filter(|t| t.starts_with("--") && t.len() > 2)
             .collect();
-        for flag in ["--app", "--chromium", "--max-seconds", "--page", "--profile"] {
+        for flag in ["--app", "--chromium", "--max-seconds", "--page", "--profile", "--trace"] {
             assert!(passed.contains(&flag), "browser_args no longer passes {flag}");
         }
         for flag in passed {

@@ -82,6 +82,11 @@ pub struct Args {
     /// and workers into DIR, recorded over CDP from READY to the end of the run.
     #[arg(long, value_name = "DIR")]
     pub profile: Option<PathBuf>,
+    /// Write a Chromium trace (Trace Event JSON: every thread's tasks) of each browser variant
+    /// into DIR as <variant>.json, recorded over CDP from READY to the end of the run; summarise
+    /// it with test-browser/bench/trace-summary.mjs. Tracing slows the browser.
+    #[arg(long, value_name = "DIR")]
+    pub trace: Option<PathBuf>,
     /// Chromium executable for the IWA variants.
     #[arg(
         long,
@@ -143,7 +148,7 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         .clone()
         .unwrap_or_else(|| repo_root.join("target/dsock/bench"));
     std::fs::create_dir_all(&out_dir)?;
-    if let Some(dir) = &args.profile {
+    for dir in [&args.profile, &args.trace].into_iter().flatten() {
         std::fs::create_dir_all(dir)?;
     }
     if !repo_root.join(runner::SOURCES).join("dsbench.c").is_file() {
@@ -165,6 +170,10 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         prior_art: env.prior_art.clone(),
         profile_dir: args
             .profile
+            .as_ref()
+            .map(|d| std::path::absolute(d).unwrap_or(d.clone())),
+        trace_dir: args
+            .trace
             .as_ref()
             .map(|d| std::path::absolute(d).unwrap_or(d.clone())),
         cc: args.cc.clone(),

@@ -5,7 +5,7 @@
 // process). The program runs exactly as under `dsock run` (test-browser/iwa/run.mjs:
 // runProgram); probe pages run with the harness launcher (test-browser/iwa/launch.mjs: startIwa).
 //
-//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] [--page P] [--profile FILE] -- <program args...>
+//   node iwa-serve.mjs --app DIR [--chromium PATH] [--max-seconds N] [--page P] [--profile FILE] [--trace FILE] -- <program args...>
 //   node iwa-serve.mjs --app DIR --page 'probe.html?mode=udp-write&port=P&inflight=K'   (see app/probe.js)
 //
 // DIR holds dsbench.js/.wasm; the pages of ./app are copied next to them. --page js.html runs
@@ -13,7 +13,11 @@
 // arguments reach dsbench.js as Module.arguments and every other page as ?args=<JSON array>.
 // --profile FILE records a CPU profile of the page (and of its workers) over CDP from READY
 // until the server stops, then writes FILE (.cpuprofile JSON; workers as
-// FILE.worker-N.cpuprofile); see docs/bench.md "Profiles". Stops, closing Chromium, when the
+// FILE.worker-N.cpuprofile); see docs/bench.md "Profiles". --trace FILE records a Chromium
+// trace (Trace Event JSON, every process) over the same span, with the categories in
+// TRACE_CATEGORIES (DSBENCH_TRACE_CATEGORIES=a,b,... replaces them);
+// test-browser/bench/trace-summary.mjs counts its tasks. Tracing slows the browser: compare
+// traced runs with traced runs only. Stops, closing Chromium, when the
 // program prints "DSBENCH EXIT", when stdin closes,
 // on SIGTERM/SIGINT, or after --max-seconds: it never outlives its caller's bound.
 
@@ -35,6 +39,7 @@ function parseArgs(argv) {
     else if (a === '--max-seconds') o.maxSeconds = Number(v);
     else if (a === '--page') o.page = v;
     else if (a === '--profile') o.profile = path.resolve(v);
+    else if (a === '--trace') o.trace = path.resolve(v);
     else throw new Error(`unknown option ${a}`);
   }
   if (!o.app) throw new Error('--app DIR is required');
@@ -72,6 +77,22 @@ async function startProfiles() {
   await start(await iwa.page.createCDPSession(), 'page').catch((e) => console.error(`profile: ${e}`));
   for (const w of iwa.page.workers()) await start(w.client, `worker-${profiled.length}`).catch(() => {});
 }
+// --trace: the tasks of every thread ("toplevel": Chromium's task runner, Mojo watchers, the
+// microtask checkpoint) and V8's entry points, enough to count tasks per unit of work.
+const TRACE_CATEGORIES = ['toplevel', 'v8.execute'];
+let tracing = false;
+async function startTrace() {
+  if (tracing || !opts.trace || !iwa) return;
+  tracing = true;
+  const categories = process.env.DSBENCH_TRACE_CATEGORIES?.split(',') ?? TRACE_CATEGORIES;
+  await iwa.page.tracing.start({ path: opts.trace, categories })
+    .catch((e) => { tracing = false; console.error(`trace: ${e.message}`); });
+}
+async function stopTrace() {
+  if (!tracing) return;
+  await iwa.page.tracing.stop()
+    .then(() => console.error(`trace: wrote ${opts.trace}`), (e) => console.error(`trace: ${e.message}`));
+}
 async function stopProfiles() {
   for (const { session, label } of profiled) {
     try {
@@ -89,6 +110,7 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   await stopProfiles();
+  await stopTrace();
   if (iwa) await iwa.close();
   process.exit(code);
 }
@@ -108,7 +130,7 @@ const url = '/' + opts.page + (opts.page.includes('?') ? '&' : '?') + 'args=' +
 const relay = (text) => {
   console.log(text);
   if (process.env.DSBENCH_CONSOLE_LOG) fs.appendFileSync(process.env.DSBENCH_CONSOLE_LOG, `${Date.now()} ${text}\n`);
-  if (text.includes('DSBENCH READY')) setTimeout(() => startProfiles(), 0);
+  if (text.includes('DSBENCH READY')) setTimeout(() => { startProfiles(); startTrace(); }, 0);
   if (text.includes('DSBENCH EXIT') || text.includes('DSBENCH PROCESS ABORT')) setTimeout(() => stop(0), 300);
 };
 try {

@@ -48,7 +48,7 @@ pub struct Config {
     pub prior_art: Option<super::prior_art::Source>,
     /// Write a CPU profile of each browser variant (docs/bench.md "Profiles") into this directory.
     pub profile_dir: Option<PathBuf>,
-    /// Write a Chromium trace of each browser variant (docs/bench.md "Traces") into this
+    /// Write a Chromium trace of each browser variant (docs/bench.md "Profiles") into this
     /// directory.
     pub trace_dir: Option<PathBuf>,
     /// Native C compiler for the baseline and the load generator.

@@ -161,6 +161,10 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
     }
 
     let env = prepare(ctx, args, &repo_root, &variants)?;
+    let absolute = |dir: &Option<PathBuf>| {
+        dir.as_ref()
+            .map(|d| std::path::absolute(d).unwrap_or(d.clone()))
+    };
     let cfg = Config {
         repo_root: repo_root.clone(),
         out_dir: out_dir.clone(),
@@ -168,14 +172,8 @@ pub fn run(ctx: &mut CommandContext, args: &Args) -> CommandResult {
         emscripten_label: env.label.clone(),
         env: env.vars.clone(),
         prior_art: env.prior_art.clone(),
-        profile_dir: args
-            .profile
-            .as_ref()
-            .map(|d| std::path::absolute(d).unwrap_or(d.clone())),
-        trace_dir: args
-            .trace
-            .as_ref()
-            .map(|d| std::path::absolute(d).unwrap_or(d.clone())),
+        profile_dir: absolute(&args.profile),
+        trace_dir: absolute(&args.trace),
         cc: args.cc.clone(),
         chromium: args.chromium.clone(),
         quick: args.quick,

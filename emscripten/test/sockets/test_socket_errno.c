@@ -24,20 +24,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static struct sockaddr_in loopback(int port) {
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  return a;
-}
+#include "test_tcp_pattern.h"
 
 int main(void) {
   // A truncated sockaddr is EINVAL, not a generic failure.
   int udp = socket(AF_INET, SOCK_DGRAM, 0);
   assert(udp >= 0);
-  struct sockaddr_in a = loopback(0);
+  struct sockaddr_in a = loopback_addr(0);
   assert(bind(udp, (struct sockaddr*)&a, sizeof(a) - 4) == -1 && errno == EINVAL);
 
   // A port already bound by another socket is EADDRINUSE.
@@ -62,7 +55,7 @@ int main(void) {
   // silently using another one.
   int src = socket(AF_INET, SOCK_STREAM, 0);
   assert(src >= 0);
-  struct sockaddr_in local = loopback(0);
+  struct sockaddr_in local = loopback_addr(0);
   assert(bind(src, (struct sockaddr*)&local, sizeof(local)) == 0);
   int r = connect(src, (struct sockaddr*)&a, sizeof(a)); // nothing listens on a's port over TCP
   printf("connect after bind: %d (%s)\n", r, r ? strerror(errno) : "ok");
@@ -77,7 +70,7 @@ int main(void) {
   int ref = socket(AF_INET, SOCK_STREAM, 0);
   assert(ref >= 0);
   fcntl(ref, F_SETFL, O_NONBLOCK);
-  struct sockaddr_in port1 = loopback(1); // nothing listens on loopback port 1
+  struct sockaddr_in port1 = loopback_addr(1); // nothing listens on loopback port 1
   r = connect(ref, (struct sockaddr*)&port1, sizeof(port1));
   if (r == -1 && errno == ECONNREFUSED) {
     printf("refused synchronously\n");

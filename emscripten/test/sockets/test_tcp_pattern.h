@@ -8,7 +8,7 @@
  * test_tcp_send_close.c, test_tcp_slow_reader.c): the byte pattern their
  * data follows, which bulk_pattern() in test_sockets_browser.py and the sinks
  * in test_sockets_node.py compute too, and the address of the harness's
- * loopback server. Plain POSIX.
+ * loopback server (test_socket_errno.c uses that too). Plain POSIX.
  */
 
 #pragma once

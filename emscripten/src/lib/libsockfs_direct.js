@@ -1088,7 +1088,8 @@ var DirectSockFSLibrary = {
     // syscall that reads or sends consumes the ring first and order is kept.
     // fds beyond libc's table get no ring (0) and use the syscalls only.
     // poll() reads the rings and their status too, and waits on a futex that
-    // every change below wakes; a listener's ring only has the status.
+    // the changes below wake when they can end its wait; a listener's ring
+    // only has the status.
     ringOpen(sock) {
       if (sock.ring) return;
       // ringDrainSend queues without going through sendmsg.

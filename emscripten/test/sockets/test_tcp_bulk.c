@@ -62,12 +62,22 @@ int main(int argc, char** argv) {
   size_t want = echo ? TOTAL : 3; // the sink answers "OK\n"
   char verdict[64] = {0};
   int eagain = 0;
+  // poll() calls for POLLOUT that took their whole timeout (1 s). Only a peer
+  // that stops reading (the stall server: for 2 s) keeps the send queue full
+  // that long; one per full queue means that poll() slept through the room
+  // a settled write made, and noticed it only when the timeout ran out.
+  int out_timeouts = 0;
   time_t start = time(NULL);
   while (received < want) {
     struct pollfd p = {fd, POLLIN, 0};
     if (sent < TOTAL) p.events |= POLLOUT;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int n = poll(&p, 1, 1000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     assert(n >= 0);
+    long waited_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    if ((p.events & POLLOUT) && waited_ms >= 900) out_timeouts++;
     assert(time(NULL) - start < 60 && "timed out");
     if (p.revents & POLLERR) {
       int err = 0;
@@ -112,7 +122,8 @@ int main(int argc, char** argv) {
       received += got;
     }
   }
-  printf("sent %zu, received %zu, send EAGAIN %d\n", sent, received, eagain);
+  printf("sent %zu, received %zu, send EAGAIN %d, POLLOUT timeouts %d\n", sent, received, eagain, out_timeouts);
+  assert(out_timeouts <= 4 && "poll() did not report POLLOUT when the send queue drained");
   if (!echo) {
     printf("server: %s", verdict);
     assert(strcmp(verdict, "OK\n") == 0);

@@ -82,3 +82,9 @@ fn dsock_run_hook_and_proxy_routes() {
 fn bench_trace_summary_counts_tasks() {
     run_node_test("test/trace-summary.test.mjs");
 }
+
+#[test]
+#[ignore = "needs node and test-browser/node_modules (npm ci)"]
+fn bench_profile_summary_paths() {
+    run_node_test("test/profile-summary.test.mjs");
+}

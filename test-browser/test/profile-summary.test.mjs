@@ -3,25 +3,11 @@
 // (--paths), per-unit figures (--per) and the error on a file that is not a CPU profile.
 // Hermetic: a small hand-written profile.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'profile-summary.mjs');
+import { runBenchScript } from './bench-script.mjs';
 
-function summarise(profile, ...args) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-summary-'));
-  const file = path.join(dir, 'p.cpuprofile');
-  fs.writeFileSync(file, typeof profile === 'string' ? profile : JSON.stringify(profile));
-  try {
-    return spawnSync(process.execPath, [script, file, ...args], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const summarise = (profile, ...args) => runBenchScript('profile-summary.mjs', 'p.cpuprofile', profile, ...args);
 
 const frame = (functionName, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, scriptId: '0', columnNumber: 0 });
 // 11 samples over 11 ms (1 ms each): outer() calls write() (3 samples) and inner() (1),

@@ -2,25 +2,11 @@
 // docs/bench.md "Issue 16, ninth pass"): task counting per thread, nesting, per-unit figures
 // and the error on a file that is not a trace. Hermetic: a small hand-written trace.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'trace-summary.mjs');
+import { runBenchScript } from './bench-script.mjs';
 
-function summarise(trace, ...args) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trace-summary-'));
-  const file = path.join(dir, 'trace.json');
-  fs.writeFileSync(file, typeof trace === 'string' ? trace : JSON.stringify(trace));
-  try {
-    return spawnSync(process.execPath, [script, file, ...args], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const summarise = (trace, ...args) => runBenchScript('trace-summary.mjs', 'trace.json', trace, ...args);
 
 const meta = (pid, tid, kind, name) => ({ ph: 'M', pid, tid, name: kind, args: { name } });
 const task = (tid, ts, dur, name, args = {}) => ({ ph: 'X', cat: 'toplevel', pid: 1, tid, ts, dur, name, args });

@@ -18,7 +18,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
+// The file is the argument that is neither an option nor an option's value.
+const valued = new Set(['--top', '--paths', '--per']);
+const file = args.find((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
 const option = (name) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : undefined);
 const top = option('--top') || 15;
 const markdown = args.includes('--markdown');

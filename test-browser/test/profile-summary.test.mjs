@@ -50,6 +50,7 @@ test('--paths counts a caller inclusive of what it called', () => {
   ]);
   const shallow = summarise(PROFILE, '--paths', '1');
   assert.doesNotMatch(shallow.stdout, / > /);
+  assert.match(shallow.stdout, /^\s+4 ms\s+66\.7 %\s+outer app\.js:10$/m);
 });
 
 test('--per gives microseconds per unit of work, also as markdown', () => {

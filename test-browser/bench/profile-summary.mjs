@@ -85,7 +85,9 @@ function pathCounts() {
   }
   return [...paths.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]);
 }
-const amount = (c) => (per ? `${(c * perSampleMs * 1000 / per).toFixed(1)} µs` : `${(c * perSampleMs).toFixed(0)} ms`);
+// A sample count as time: ms over the profile, or µs per unit of work with --per.
+const figure = (c) => (per ? (c * perSampleMs * 1000 / per).toFixed(1) : (c * perSampleMs).toFixed(0));
+const figureUnit = per ? 'µs' : 'ms';
 
 if (depth !== undefined) {
   const rows = pathCounts().slice(0, top);
@@ -93,10 +95,10 @@ if (depth !== undefined) {
   if (markdown) {
     console.log(head + '\n');
     console.log(`| inclusive (${unit}) | % of busy | call path |\n|---:|---:|---|`);
-    for (const [k, c] of rows) console.log(`| ${amount(c).split(' ')[0]} | ${pct(c, busy)} | \`${k}\` |`);
+    for (const [k, c] of rows) console.log(`| ${figure(c)} | ${pct(c, busy)} | \`${k}\` |`);
   } else {
     console.log(head);
-    for (const [k, c] of rows) console.log(`${amount(c).padStart(11)} ${pct(c, busy).padStart(5)} %  ${k}`);
+    for (const [k, c] of rows) console.log(`${`${figure(c)} ${figureUnit}`.padStart(11)} ${pct(c, busy).padStart(5)} %  ${k}`);
   }
 } else if (markdown) {
   console.log(head + '\n');

@@ -412,27 +412,34 @@ pub enum Variant {
     /// The same server written directly on Direct Sockets in plain JS
     /// (test-browser/bench/app/dsbench-js.js), in the same IWA: the browser's ceiling.
     ChromiumJs,
+    /// chromium-js with every datagram and TCP chunk handed to a worker and back through shared
+    /// memory before it is echoed (dsbench-js.js `--thread-hop 1`): what the design of a
+    /// `-pthread -sPROXY_TO_PTHREAD` build (the program on a worker, the sockets on the page)
+    /// costs in plain JS.
+    ChromiumJsThread,
     /// dsbench.c built with the prior art's Emscripten library (Socket.IWA's
     /// libdirectsockets.js, `--prior-art PATH`), in the same IWA.
     PriorArt,
 }
 
-pub const ALL_VARIANTS: [Variant; 7] = [
+pub const ALL_VARIANTS: [Variant; 8] = [
     Variant::Native,
     Variant::Node,
     Variant::NodePthread,
     Variant::ChromiumJspi,
     Variant::ChromiumPthread,
     Variant::ChromiumJs,
+    Variant::ChromiumJsThread,
     Variant::PriorArt,
 ];
 /// Without `--variants`; `prior-art` joins them when its path is given.
-pub const DEFAULT_VARIANTS: [Variant; 5] = [
+pub const DEFAULT_VARIANTS: [Variant; 6] = [
     Variant::Native,
     Variant::Node,
     Variant::ChromiumJspi,
     Variant::ChromiumPthread,
     Variant::ChromiumJs,
+    Variant::ChromiumJsThread,
 ];
 
 impl Variant {
@@ -444,6 +451,7 @@ impl Variant {
             Variant::ChromiumJspi => "chromium-jspi",
             Variant::ChromiumPthread => "chromium-pthread",
             Variant::ChromiumJs => "chromium-js",
+            Variant::ChromiumJsThread => "chromium-js-thread",
             Variant::PriorArt => "prior-art",
         }
     }
@@ -465,6 +473,10 @@ impl Variant {
             Variant::ChromiumJs => {
                 "plain JS on TCPSocket/UDPSocket/TCPServerSocket (no wasm), same IWA: the ceiling"
             }
+            Variant::ChromiumJsThread => {
+                "chromium-js with each datagram and chunk sent through a worker and back in shared \
+                 memory before the echo: the -pthread -sPROXY_TO_PTHREAD design in plain JS"
+            }
             Variant::PriorArt => {
                 "Socket.IWA libdirectsockets.js (prior art), emcc -O2 -sDIRECT_SOCKETS -sJSPI \
                  -pthread -sPROXY_TO_PTHREAD, headless Chromium IWA"
@@ -482,8 +494,20 @@ impl Variant {
             Variant::ChromiumJspi
                 | Variant::ChromiumPthread
                 | Variant::ChromiumJs
+                | Variant::ChromiumJsThread
                 | Variant::PriorArt
         )
+    }
+
+    /// The plain-JS server (dsbench-js.js), which emcc does not build.
+    pub fn is_plain_js(self) -> bool {
+        matches!(self, Variant::ChromiumJs | Variant::ChromiumJsThread)
+    }
+
+    /// Quoted as a ratio to `chromium-js` of the same run: the Direct Sockets builds (backend
+    /// efficiency) and `chromium-js-thread` (what the `-pthread` design itself costs).
+    pub fn is_quoted_against_js(self) -> bool {
+        self.is_direct_sockets_build() || self == Variant::ChromiumJsThread
     }
 
     /// A C program on Direct Sockets through an Emscripten library: its figures are also quoted
@@ -499,7 +523,7 @@ impl Variant {
     pub fn emcc_flags(self) -> Vec<&'static str> {
         let mut f = vec!["-O2", "-sEXIT_RUNTIME"];
         match self {
-            Variant::Native | Variant::ChromiumJs => return vec![],
+            Variant::Native | Variant::ChromiumJs | Variant::ChromiumJsThread => return vec![],
             Variant::Node => f.extend(["-sNODERAWSOCKETS", "-sJSPI", "-sENVIRONMENT=node"]),
             Variant::NodePthread => f.extend([
                 "-sNODERAWSOCKETS",

@@ -183,7 +183,7 @@ pub fn summarise(
                 if id != Variant::Native.id() {
                     cell.ratio_to_native = native.map(|n| cell.summary.median / n);
                 }
-                if Variant::parse(id).is_some_and(Variant::is_direct_sockets_build) {
+                if Variant::parse(id).is_some_and(Variant::is_quoted_against_js) {
                     cell.ratio_to_js = js.map(|j| cell.summary.median / j);
                 }
             }
@@ -436,7 +436,7 @@ impl Report {
         let cols: Vec<&VariantReport> = self
             .variants
             .iter()
-            .filter(|v| Variant::parse(&v.id).is_some_and(Variant::is_direct_sockets_build))
+            .filter(|v| Variant::parse(&v.id).is_some_and(Variant::is_quoted_against_js))
             .collect();
         let has_js = self
             .variants
@@ -449,8 +449,16 @@ impl Report {
             "Backend efficiency: headline figure ÷ chromium-js (the same server in plain JS on \
              Direct Sockets, same run); 1.00× = as fast as the browser allows. The CPU rows \
              divide the server's CPU time per unit of work the same way: above 1.00× the build \
-             spends more CPU than plain JS.\n\n",
+             spends more CPU than plain JS.",
         );
+        if cols.iter().any(|v| v.id == Variant::ChromiumJsThread.id()) {
+            md.push_str(
+                " chromium-js-thread is that server with every datagram and chunk sent through a \
+                 worker and back before the echo, as a -pthread build's data goes to its program: \
+                 its ratio is what that design costs in plain JS.",
+            );
+        }
+        md.push_str("\n\n");
         let ids: Vec<&str> = cols.iter().map(|v| v.id.as_str()).collect();
         let _ = writeln!(
             md,
@@ -796,8 +804,9 @@ mod tests {
         assert_eq!(back, r);
     }
 
-    /// Direct Sockets builds get a ratio to chromium-js of the same run (backend efficiency);
-    /// node and chromium-js itself do not, and the efficiency table lists the headline and the
+    /// Direct Sockets builds get a ratio to chromium-js of the same run (backend efficiency),
+    /// and so does chromium-js-thread (what the -pthread design costs); node and chromium-js
+    /// itself do not, and the efficiency table lists the headline and the
     /// server CPU per unit only. A secondary figure that no variant has is left out of the main
     /// table; one that only some lack reads "—" there, not "failed".
     #[test]
@@ -807,6 +816,7 @@ mod tests {
             Variant::Node,
             Variant::ChromiumJspi,
             Variant::ChromiumJs,
+            Variant::ChromiumJsThread,
         ];
         let runs = vec![
             run(
@@ -814,6 +824,12 @@ mod tests {
                 false,
                 1,
                 &[("delivered_pps", 10_000.0), ("loss_pct", 0.0)],
+            ),
+            run(
+                Variant::ChromiumJsThread,
+                false,
+                1,
+                &[("delivered_pps", 3_200.0), ("loss_pct", 68.0), ("cpu_us_per_datagram", 120.0)],
             ),
             run(
                 Variant::Node,
@@ -838,6 +854,7 @@ mod tests {
         let delivered = &metrics[0].by_variant;
         assert_eq!(delivered["chromium-jspi"].ratio_to_js, Some(0.75));
         assert_eq!(delivered["chromium-jspi"].ratio_to_native, Some(0.3));
+        assert_eq!(delivered["chromium-js-thread"].ratio_to_js, Some(0.8));
         assert_eq!(delivered["chromium-js"].ratio_to_js, None);
         assert_eq!(delivered["node"].ratio_to_js, None);
         assert_eq!(
@@ -862,16 +879,19 @@ mod tests {
             runs,
         }];
         let eff = r.efficiency_markdown();
+        assert!(eff.contains("what that design costs in plain JS.\n\n"), "{eff}");
         assert!(
-            eff.contains("| workload | figure | chromium-js | chromium-jspi |"),
+            eff.contains("| workload | figure | chromium-js | chromium-jspi | chromium-js-thread |"),
             "{eff}"
         );
         assert!(
-            eff.contains("| udp-constant | delivered (pps) | 4,000 pps | **0.75×** |"),
+            eff.contains("| udp-constant | delivered (pps) | 4,000 pps | **0.75×** | **0.80×** |"),
             "{eff}"
         );
         assert!(
-            eff.contains("| udp-constant | server CPU per echoed datagram (µs) | 100 µs | **1.50×** |"),
+            eff.contains(
+                "| udp-constant | server CPU per echoed datagram (µs) | 100 µs | **1.50×** | **1.20×** |"
+            ),
             "{eff}"
         );
         let md = r.markdown();

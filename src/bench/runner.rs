@@ -620,8 +620,12 @@ fn build_variant(
             )?;
             return Ok(launch(exe, server_args, 10));
         }
-        Variant::ChromiumJs => {
+        Variant::ChromiumJs | Variant::ChromiumJsThread => {
             let node = toolchain_node(cfg);
+            let mut server_args = server_args;
+            if v == Variant::ChromiumJsThread {
+                server_args.extend(["--thread-hop".to_string(), "1".to_string()]);
+            }
             let args = browser_args(
                 cfg,
                 src,

@@ -39,8 +39,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub workloads: Vec<String>,
     /// Comma-separated builds [default: native,node,chromium-jspi,chromium-pthread,chromium-js,
-    /// and prior-art when --prior-art is given; also: node-pthread]. native is always added:
-    /// ratios divide by it.
+    /// chromium-js-thread, and prior-art when --prior-art is given; also: node-pthread]. native
+    /// is always added: ratios divide by it.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub variants: Vec<String>,
     /// Measured runs per workload and variant [default: 3, or 1 with --quick].
@@ -228,7 +228,7 @@ struct BuildEnv {
 /// Resolve what the emcc variants need, the way `dsock test` does: the toolchain written by
 /// `dsock toolchain`, the checkout from `--emscripten`/`DSOCK_EMSCRIPTEN`/`dsock setup`, and
 /// the series materialized on a temporary work tree (`--use-checkout`: the checkout itself,
-/// which must then contain the series). Only native (and chromium-js) need none of it.
+/// which must then contain the series). Only native and the plain-JS variants need none of it.
 ///
 /// Errors (exit 2, naming the next command): no toolchain, no checkout, a series that does
 /// not load or apply, `--use-checkout` on a checkout without the series.
@@ -247,7 +247,7 @@ fn prepare(
     };
     let needs_emcc = variants
         .iter()
-        .any(|v| v.is_wasm() && *v != Variant::ChromiumJs);
+        .any(|v| v.is_wasm() && !v.is_plain_js());
     if !needs_emcc {
         return Ok(env);
     }

@@ -47,7 +47,7 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-for (const f of ['probe.html', 'probe.js', 'js.html', 'dsbench-js.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
+for (const f of ['probe.html', 'probe.js', 'js.html', 'dsbench-js.js', 'hop-worker.js']) fs.copyFileSync(path.join(here, 'app', f), path.join(opts.app, f));
 if (opts.page === 'index.html' && !fs.existsSync(path.join(opts.app, 'dsbench.js'))) {
   console.log(`DSBENCH EXIT error no dsbench.js in ${opts.app}`);
   process.exit(2);

@@ -19,6 +19,10 @@
 //   than the pipe, whose loss is detectable (such a piece settles within the task that wrote it
 //   only when it was dropped) and then re-sent. Request/response messages are written at once,
 //   one write in flight, which is safe because the peer waits for each reply.
+//
+// With --thread-hop 1 it measures the design of a -pthread -sPROXY_TO_PTHREAD build instead:
+// every datagram and TCP chunk goes through a worker and back before it is echoed (ThreadHop
+// below; `dsock bench` runs that as the `chromium-js-thread` variant).
 'use strict';
 
 const MAGIC = 0x31425344;                 // "DSB1", DSB_MAGIC
@@ -35,7 +39,7 @@ const UDP_QUEUE = 64;                     // echoes outstanding past this are re
 const log = (s) => console.log(s);
 
 function parseArgs() {
-  const o = { maxSeconds: 900, host: '127.0.0.1', udpPort: 0, tcpPort: 0, readGate: 16 };
+  const o = { maxSeconds: 900, host: '127.0.0.1', udpPort: 0, tcpPort: 0, readGate: 16, threadHop: false };
   let argv = [];
   try { argv = JSON.parse(new URLSearchParams(location.search).get('args') || '[]'); } catch { /* none */ }
   for (let i = 0; i + 1 < argv.length; i += 2) {
@@ -46,12 +50,142 @@ function parseArgs() {
       case '--udp-port': o.udpPort = Number(v); break;
       case '--tcp-port': o.tcpPort = Number(v); break;
       case '--read-gate': o.readGate = Number(v) || Infinity; break;
+      case '--thread-hop': o.threadHop = v === '1'; break;
       default: log(`dsbench-js: unknown option ${argv[i]}`);
     }
   }
   return o;
 }
 const opts = parseArgs();
+
+// ------------------------------------------------------------------ thread hop (--thread-hop 1)
+// What a -pthread -sPROXY_TO_PTHREAD build of dsbench.c adds to this server, without wasm or
+// Emscripten. There the sockets stay on the page's main thread and the program runs on a
+// worker, so every datagram and chunk the page reads goes through a ring in shared memory to
+// the program's thread and the answer comes back the same way (libc's rings,
+// emscripten_sock_ring.c). Here the worker (hop-worker.js) is the program reduced to a copy:
+// the data is echoed only once it came back. The page waits for the answer as the backend
+// does (ringAwaitReply in libsockfs_direct.js): it busy-waits up to HOP_SPIN_MS when the worker
+// had nothing else queued, and after such a wait came up empty the next 2**misses pushes skip
+// it; otherwise Atomics.waitAsync tells it when the answer is there. Its figures are what
+// that design costs in plain JS: what is left between them and chromium-pthread's is the
+// backend's and libc's, not the design's. (It is not a strict ceiling: its ring has 16 slots
+// where libc's has 64, and the program's thread here never computes anything.)
+const HOP_SLOTS = 16;
+const HOP_SLOT = 256 * 1024;              // bytes per ring slot; larger chunks go in pieces
+const HOP_SPIN_MS = 0.1;                  // REPLY_WAIT_MS of libsockfs_direct.js
+const HOP_MAX_MISSES = 10;                // REPLY_MAX_MISSES
+
+class ThreadHop {
+  constructor() {
+    const sab = new SharedArrayBuffer(64 + 8 * HOP_SLOTS + 2 * HOP_SLOTS * HOP_SLOT);
+    this.ctl = new Int32Array(sab, 0, 2);  // [0] pieces pushed, [1] pieces the worker answered
+    // [slot]: the piece's length (negative: the program only reads it); [HOP_SLOTS + slot]:
+    // the answer's length.
+    this.len = new Int32Array(sab, 64, 2 * HOP_SLOTS);
+    this.data = new Uint8Array(sab, 64 + 8 * HOP_SLOTS);  // pieces, then answers, by slot
+    this.pushed = 0;
+    this.taken = 0;
+    this.pending = [];                     // { seq, resolve } of the answers not taken yet
+    this.watching = false;
+    this.misses = 0;
+    this.skip = 0;
+    this.roomWaiters = [];
+    this.worker = new Worker('hop-worker.js');
+    this.worker.postMessage({ sab, slots: HOP_SLOTS, slot: HOP_SLOT });
+  }
+  // A promise to await before call() while every slot is in use, else null.
+  room() {
+    return this.pushed - this.taken < HOP_SLOTS ? null : new Promise((r) => this.roomWaiters.push(r));
+  }
+  // Hands `piece` (at most HOP_SLOT bytes) to the worker. Returns its answer (a copy of piece
+  // when echo, else null) when it came within the busy-wait, else a promise of it; answers
+  // come in the order of the calls.
+  call(piece, echo) {
+    const seq = this.pushed++;
+    const slot = seq % HOP_SLOTS;
+    this.data.set(piece, slot * HOP_SLOT);
+    this.len[slot] = echo ? piece.length : -piece.length;
+    Atomics.store(this.ctl, 0, this.pushed);
+    Atomics.notify(this.ctl, 0, 1);
+    if (!this.pending.length) {
+      if (this.skip) {
+        this.skip--;
+      } else {
+        const end = performance.now() + HOP_SPIN_MS;
+        while (Atomics.load(this.ctl, 1) <= seq && performance.now() < end) { /* the worker's turn */ }
+        if (Atomics.load(this.ctl, 1) > seq) {
+          this.misses = 0;
+          return this.take(seq);
+        }
+        this.misses = Math.min(this.misses + 1, HOP_MAX_MISSES);
+        this.skip = 2 ** this.misses;
+      }
+    }
+    return new Promise((resolve) => {
+      this.pending.push({ seq, resolve });
+      this.watch();
+    });
+  }
+  take(seq) {
+    const slot = seq % HOP_SLOTS;
+    const n = this.len[HOP_SLOTS + slot];
+    const at = (HOP_SLOTS + slot) * HOP_SLOT;
+    const answer = this.len[slot] > 0 ? this.data.slice(at, at + n) : null;
+    this.taken++;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const r of waiters) r();
+    return answer;
+  }
+  // Resolves the pending answers as the worker publishes them.
+  watch() {
+    if (this.watching) return;
+    this.watching = true;
+    const check = () => {
+      const done = Atomics.load(this.ctl, 1);
+      while (this.pending.length && this.pending[0].seq < done) {
+        const p = this.pending.shift();
+        p.resolve(this.take(p.seq));
+      }
+      if (!this.pending.length) {
+        this.watching = false;
+        return;
+      }
+      const w = Atomics.waitAsync(this.ctl, 1, done);
+      (w.async ? w.value : Promise.resolve()).then(check);
+    };
+    check();
+  }
+}
+const hop = opts.threadHop ? new ThreadHop() : null;
+
+// Hands `data` to the worker in pieces of at most HOP_SLOT bytes (waiting while the ring is
+// full). Echo data is pushed to `echo` in order as it comes back; the connection's `chain`
+// ({ tail }) orders answers that come late before any that follow. Resolves, once every piece
+// is in the ring, to { last }: the last piece's answer or a promise of it (wrapped, so that
+// awaiting this does not wait for the worker), for a sink that must not acknowledge before the
+// program read everything.
+async function hopThrough(data, echo, chain) {
+  let last = null;
+  for (let at = 0; at < data.length; at += HOP_SLOT) {
+    const wait = hop.room();
+    if (wait) await wait;
+    const r = hop.call(data.subarray(at, at + HOP_SLOT), !!echo);
+    last = r;
+    if (!echo) continue;
+    if (!chain.tail && !(r instanceof Promise)) {
+      echo.push(r);
+      continue;
+    }
+    const t = (chain.tail || Promise.resolve()).then(() => r).then((answer) => {
+      echo.push(answer);
+      if (chain.tail === t) chain.tail = null;
+    });
+    chain.tail = t;
+  }
+  return { last };
+}
 
 // ------------------------------------------------------------------ UDP
 const stat = { rx: 0, tx: 0, tx_drop: 0, polls: 0, wakeups: 0 };
@@ -92,8 +226,12 @@ function onDatagram(msg) {
     stat.rx++;
     if (outstanding >= UDP_QUEUE) { stat.tx_drop++; return; }
     outstanding++;
-    udpWriter.write({ data: d, remoteAddress: msg.remoteAddress, remotePort: msg.remotePort })
+    const send = (data) => udpWriter.write({ data, remoteAddress: msg.remoteAddress, remotePort: msg.remotePort })
       .then(echoOk, echoFailed);
+    if (!hop) { send(d); return; }
+    // The read loop waited for room in the ring.
+    const r = hop.call(d, true);
+    if (r instanceof Promise) r.then(send); else send(r);
     return;
   }
   if (kind === K_REPLY) return;
@@ -110,6 +248,8 @@ function onDatagram(msg) {
 async function udpLoop(reader) {
   for (;;) {
     if (outstanding >= opts.readGate) await new Promise((r) => { gateOpen = r; });
+    const room = hop?.room();
+    if (room) await room;
     stat.polls++;
     const p = reader.read();
     const { value, done } = await p;
@@ -227,6 +367,7 @@ async function serve(sock) {
     const hdr = new Uint8Array(TCP_HDR);
     let have = 0, sinkLeft = 0;
     const echo = new Echo(writer, st);
+    const chain = { tail: null };
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -247,6 +388,10 @@ async function serve(sock) {
       if (st.mode === M_SINK && chunk.length) {
         const k = Math.min(chunk.length, sinkLeft);
         sinkLeft -= k;
+        if (hop && k) {
+          const { last } = await hopThrough(chunk.subarray(0, k), null, chain);
+          if (!sinkLeft) await last;
+        }
         chunk = chunk.subarray(k);
         if (!sinkLeft) {
           const ack = new Uint8Array(16);          // struct tcp_ack
@@ -258,11 +403,13 @@ async function serve(sock) {
         }
       }
       if (st.mode === M_ECHO && chunk.length) {
-        echo.push(chunk);
+        if (hop) await hopThrough(chunk, echo, chain);
+        else echo.push(chunk);
         const wait = echo.room();
         if (wait) await wait;
       }
     }
+    if (chain.tail) await chain.tail;
     echo.end();
     await echo.done;
     await writer.close().catch(() => {});
@@ -294,6 +441,7 @@ async function acceptLoop(reader) {
     udpWriter = u.writable.getWriter();
     udpLoop(u.readable.getReader()).catch((e) => log(`DSBENCH EXIT error udp ${e}`));
     acceptLoop(t.readable.getReader()).catch((e) => log(`DSBENCH EXIT error tcp ${e}`));
+    if (hop) log(`dsbench-js: thread hop on (${HOP_SLOTS} slots of ${HOP_SLOT} B through hop-worker.js)`);
     log(`DSBENCH READY udp=${u.localPort} tcp=${t.localPort}`);
     setTimeout(() => log(`DSBENCH EXIT timeout after ${opts.maxSeconds} s`), opts.maxSeconds * 1000);
   } catch (e) {

@@ -1,0 +1,87 @@
+//! `dsock bench` on a browser variant end to end: the plain-JS server in headless Chromium,
+//! driven by the native load generator. Needs a C compiler, node, test-browser/node_modules
+//! (`npm ci`) and Chromium, so it is `#[ignore]`d: `bash .ci/run` runs it when they are
+//! there and names it when not. By hand: `cargo test --test bench_browser -- --ignored`.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The runs of `variant` in workload `id` of a `dsock-bench/1` report.
+fn runs<'a>(report: &'a Value, id: &str, variant: &str) -> Vec<&'a Value> {
+    let w = report["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("no workload {id} in the report"));
+    w["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter(|r| r["variant"] == variant)
+        .collect()
+}
+
+/// `chromium-js-thread` sends every datagram and TCP chunk through a worker and back before it
+/// echoes it (dsbench-js.js `--thread-hop 1`): the echoes must still be complete, in order and
+/// byte for byte what the generator sent (the bulk echo is checked against its pattern), and
+/// the page must say that the hop was on.
+#[test]
+#[ignore = "needs a C compiler, node, test-browser/node_modules (npm ci) and Chromium"]
+fn thread_hop_variant_echoes_every_byte_through_the_worker() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let console = out.path().join("console.log");
+    let status = Command::new(env!("CARGO_BIN_EXE_dsock"))
+        .current_dir(root)
+        .env("DSBENCH_CONSOLE_LOG", &console)
+        .args([
+            "bench",
+            "--quick",
+            "--warmup",
+            "0",
+            "--variants",
+            "chromium-js-thread",
+            "--workloads",
+            "udp-constant,tcp-bulk,tcp-rr",
+            "--out",
+        ])
+        .arg(out.path())
+        .status()
+        .expect("spawn dsock");
+    assert!(status.success(), "dsock bench exited with {status}");
+    let log = std::fs::read_to_string(&console).expect("console log");
+    assert!(log.contains("dsbench-js: thread hop on"), "the page did not turn the hop on:\n{log}");
+
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("latest.json")).unwrap())
+            .unwrap();
+    let v = "chromium-js-thread";
+    for id in ["udp-constant", "tcp-bulk", "tcp-rr"] {
+        let rs = runs(&report, id, v);
+        assert!(!rs.is_empty(), "{id}: {v} did not run");
+        for r in &rs {
+            assert!(r["error"].is_null(), "{id}: {}", r["error"]);
+        }
+    }
+    for r in runs(&report, "tcp-bulk", v) {
+        let echo = r["raw"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["mode"] == "echo")
+            .expect("an echo step");
+        assert_eq!(echo["first_mismatch"], -1, "{echo}");
+        assert_eq!(echo["intact_bytes"], echo["bytes"], "{echo}");
+    }
+    for r in runs(&report, "udp-constant", v) {
+        let echoed = r["raw"][0]["received"].as_u64().unwrap();
+        assert!(echoed > 0, "no datagram came back: {}", r["raw"][0]);
+        assert_eq!(r["raw"][0]["duplicates"], 0);
+    }
+    for r in runs(&report, "tcp-rr", v) {
+        assert_eq!(r["values"]["failed_pct"], 0.0, "{}", r["values"]);
+    }
+}

@@ -24,6 +24,16 @@ fn runs<'a>(report: &'a Value, id: &str, variant: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The C compiler for the native peer and server: `$CC`, else bench's default clang-22 when it
+/// is installed, else `cc`.
+fn native_cc() -> String {
+    if let Ok(cc) = std::env::var("CC") {
+        return cc;
+    }
+    let has = |p: &str| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success());
+    if has("clang-22") { "clang-22" } else { "cc" }.to_string()
+}
+
 /// `chromium-js-thread` sends every datagram and TCP chunk through a worker and back before it
 /// echoes it (dsbench-js.js `--thread-hop 1`): the echoes must still be complete, in order and
 /// byte for byte what the generator sent (the bulk echo is checked against its pattern), and
@@ -46,6 +56,8 @@ fn thread_hop_variant_echoes_every_byte_through_the_worker() {
             "chromium-js-thread",
             "--workloads",
             "udp-constant,tcp-bulk,tcp-rr",
+            "--cc",
+            &native_cc(),
             "--out",
         ])
         .arg(out.path())

@@ -6,22 +6,16 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
+use dsock::bench::report::{Report, RunRecord};
 
-/// The runs of `variant` in workload `id` of a `dsock-bench/1` report.
-fn runs<'a>(report: &'a Value, id: &str, variant: &str) -> Vec<&'a Value> {
-    let w = report["workloads"]
-        .as_array()
-        .expect("workloads")
+/// The runs of `variant` in workload `id`.
+fn runs<'a>(report: &'a Report, id: &str, variant: &str) -> Vec<&'a RunRecord> {
+    let w = report
+        .workloads
         .iter()
-        .find(|w| w["id"] == id)
+        .find(|w| w.id == id)
         .unwrap_or_else(|| panic!("no workload {id} in the report"));
-    w["runs"]
-        .as_array()
-        .expect("runs")
-        .iter()
-        .filter(|r| r["variant"] == variant)
-        .collect()
+    w.runs.iter().filter(|r| r.variant == variant).collect()
 }
 
 /// The C compiler for the native peer and server: `$CC`, else bench's default clang-22 when it
@@ -67,33 +61,28 @@ fn thread_hop_variant_echoes_every_byte_through_the_worker() {
     let log = std::fs::read_to_string(&console).expect("console log");
     assert!(log.contains("dsbench-js: thread hop on"), "the page did not turn the hop on:\n{log}");
 
-    let report: Value =
+    let report: Report =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("latest.json")).unwrap())
-            .unwrap();
+            .expect("latest.json in the dsock-bench/1 schema");
     let v = "chromium-js-thread";
     for id in ["udp-constant", "tcp-bulk", "tcp-rr"] {
         let rs = runs(&report, id, v);
         assert!(!rs.is_empty(), "{id}: {v} did not run");
         for r in &rs {
-            assert!(r["error"].is_null(), "{id}: {}", r["error"]);
+            assert_eq!(r.error, None, "{id}");
         }
     }
     for r in runs(&report, "tcp-bulk", v) {
-        let echo = r["raw"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["mode"] == "echo")
-            .expect("an echo step");
+        let echo = r.raw.iter().find(|s| s["mode"] == "echo").expect("an echo step");
         assert_eq!(echo["first_mismatch"], -1, "{echo}");
         assert_eq!(echo["intact_bytes"], echo["bytes"], "{echo}");
     }
     for r in runs(&report, "udp-constant", v) {
-        let echoed = r["raw"][0]["received"].as_u64().unwrap();
-        assert!(echoed > 0, "no datagram came back: {}", r["raw"][0]);
-        assert_eq!(r["raw"][0]["duplicates"], 0);
+        let echoed = r.raw[0]["received"].as_u64().unwrap();
+        assert!(echoed > 0, "no datagram came back: {}", r.raw[0]);
+        assert_eq!(r.raw[0]["duplicates"], 0);
     }
     for r in runs(&report, "tcp-rr", v) {
-        assert_eq!(r["values"]["failed_pct"], 0.0, "{}", r["values"]);
+        assert_eq!(r.values.get("failed_pct"), Some(&0.0), "{:?}", r.values);
     }
 }

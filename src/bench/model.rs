@@ -98,6 +98,32 @@ fn cpu_us_per(s: &[Value], per: f64) -> Option<f64> {
     (per > 0.0).then(|| server_cpu(s).map(|ms| ms * 1000.0 / per)).flatten()
 }
 
+/// The CPU milliseconds of one role of the server's tree over the run
+/// (`{"kind": "cpu", "by_role_ms": {role: x}}`, [`super::cpu::TreeCpu`]); `None` for a
+/// variant without that role (native and node have no page thread) and in reports from
+/// before the split existed.
+fn role_cpu(s: &[Value], role: &str) -> Option<f64> {
+    let cpu = s.iter().rev().find(|v| v.get("kind").and_then(Value::as_str) == Some("cpu"))?;
+    cpu.get("by_role_ms")?.get(role)?.as_f64()
+}
+
+/// CPU µs of the page's main thread per unit of work (see [`role_cpu`]).
+fn page_us_per(s: &[Value], per: f64) -> Option<f64> {
+    (per > 0.0).then(|| role_cpu(s, super::cpu::PAGE_THREAD).map(|ms| ms * 1000.0 / per)).flatten()
+}
+
+/// The page's main thread: where every browser variant's sockets live, and under JSPI the
+/// program too. The rest of Chromium (network service, renderer IO thread) costs about the
+/// same per datagram for every browser variant (docs/bench.md, twelfth pass), so this row
+/// is where a build's extra CPU shows.
+const UDP_PAGE_CPU: MetricDef = MetricDef {
+    id: "cpu_page_us_per_datagram",
+    label: "page main-thread CPU per echoed datagram",
+    unit: "µs",
+    better: Better::Lower,
+    extract: |s| page_us_per(s, field(&s[0], "received")?),
+};
+
 const UDP_CPU: MetricDef = MetricDef {
     id: "cpu_us_per_datagram",
     label: "server CPU per echoed datagram",
@@ -232,8 +258,8 @@ impl Workload {
     /// one the efficiency targets are set on): delivered pps, MB/s one way, round trips/s.
     pub fn metrics(self) -> Vec<MetricDef> {
         match self {
-            Workload::UdpBurst => vec![DELIVERED, UDP_LOSS, UDP_CPU],
-            Workload::UdpConstant => vec![DELIVERED, UDP_LOSS, UDP_P50, UDP_P99, UDP_CPU],
+            Workload::UdpBurst => vec![DELIVERED, UDP_LOSS, UDP_CPU, UDP_PAGE_CPU],
+            Workload::UdpConstant => vec![DELIVERED, UDP_LOSS, UDP_P50, UDP_P99, UDP_CPU, UDP_PAGE_CPU],
             Workload::UdpRamp => vec![
                 DELIVERED,
                 MetricDef {
@@ -245,6 +271,7 @@ impl Workload {
                 },
                 UDP_LOSS,
                 UDP_CPU,
+                UDP_PAGE_CPU,
             ],
             Workload::TcpBulk => vec![
                 MetricDef {
@@ -296,6 +323,16 @@ impl Workload {
                         cpu_us_per(s, mb).map(|us| us / 1000.0)
                     },
                 },
+                MetricDef {
+                    id: "cpu_page_ms_per_mb",
+                    label: "page main-thread CPU per MB received",
+                    unit: "ms",
+                    better: Better::Lower,
+                    extract: |s| {
+                        let mb = (field(&s[0], "received")? + field(s.get(1)?, "received")?) / 1e6;
+                        page_us_per(s, mb).map(|us| us / 1000.0)
+                    },
+                },
             ],
             Workload::TcpRr => vec![
                 MetricDef {
@@ -337,6 +374,13 @@ impl Workload {
                     unit: "µs",
                     better: Better::Lower,
                     extract: |s| cpu_us_per(s, field(&s[0], "completed")?),
+                },
+                MetricDef {
+                    id: "cpu_page_us_per_rtt",
+                    label: "page main-thread CPU per round trip",
+                    unit: "µs",
+                    better: Better::Lower,
+                    extract: |s| page_us_per(s, field(&s[0], "completed")?),
                 },
             ],
         }
@@ -616,8 +660,8 @@ mod tests {
         ];
         let m = Workload::TcpBulk.metrics();
         let vals: Vec<_> = m.iter().map(|d| (d.extract)(&outs)).collect();
-        // 10 ms of CPU for 4 MB received.
-        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5), Some(142_857.0), Some(2.5)]);
+        // 10 ms of CPU for 4 MB received; no page figure without the split by role.
+        assert_eq!(vals, [Some(700.0), Some(250.5), Some(12.5), Some(142_857.0), Some(2.5), None]);
         // No CPU reading (not Linux): no CPU figure.
         assert_eq!((m[4].extract)(&outs[..2]), None);
         // A 16-byte tail missing from 64 MiB: 0.0000 % as printed, 16 bytes as counted.
@@ -646,6 +690,28 @@ mod tests {
         // Nothing echoed: no per-datagram cost rather than an infinite one.
         let none = [json!({"received": 0}), json!({"kind": "cpu", "server_cpu_ms": 100.0})];
         assert_eq!((cpu(Workload::UdpBurst).extract)(&none), None);
+    }
+
+    #[test]
+    fn page_cpu_figures_divide_the_page_threads_time_and_exist_only_with_a_page() {
+        let page = |w: Workload| w.metrics().into_iter().find(|m| m.id.starts_with("cpu_page_")).unwrap();
+        let split = json!({"kind": "cpu", "server_cpu_ms": 900.0,
+                           "by_role_ms": {"page thread": 300.0, "network service": 400.0, "other": 200.0}});
+        let rr = [json!({"completed": 4000}), split.clone()];
+        assert_eq!((page(Workload::TcpRr).extract)(&rr), Some(75.0), "µs per round trip");
+        let udp = [json!({"received": 2000}), split.clone()];
+        for w in [Workload::UdpBurst, Workload::UdpConstant, Workload::UdpRamp] {
+            assert_eq!((page(w).extract)(&udp), Some(150.0), "{w:?}: µs per echoed datagram");
+        }
+        let bulk = [json!({"received": 1e6}), json!({"received": 2e6}), split];
+        assert_eq!((page(Workload::TcpBulk).extract)(&bulk), Some(100.0), "ms per MB");
+        // native and node: no renderer, so no page figure (not 0 µs).
+        let native = [json!({"completed": 4000}),
+                      json!({"kind": "cpu", "server_cpu_ms": 40.0, "by_role_ms": {"other": 40.0}})];
+        assert_eq!((page(Workload::TcpRr).extract)(&native), None);
+        // A report from before the split.
+        let old = [json!({"completed": 4000}), json!({"kind": "cpu", "server_cpu_ms": 40.0})];
+        assert_eq!((page(Workload::TcpRr).extract)(&old), None);
     }
 
     #[test]

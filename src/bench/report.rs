@@ -451,6 +451,14 @@ impl Report {
              divide the server's CPU time per unit of work the same way: above 1.00× the build \
              spends more CPU than plain JS.",
         );
+        let has_page = self.workloads.iter().flat_map(|w| &w.metrics).any(|m| m.id.starts_with("cpu_page_") && !m.by_variant.is_empty());
+        if has_page {
+            md.push_str(
+                " The page main-thread rows count only the renderer's main thread, where every \
+                 browser variant's sockets live (and, under JSPI, the program): the part of \
+                 Chromium a build makes work harder.",
+            );
+        }
         if cols.iter().any(|v| v.id == Variant::ChromiumJsThread.id()) {
             md.push_str(
                 " chromium-js-thread is that server with every datagram and chunk sent through a \
@@ -485,6 +493,10 @@ impl Report {
                     }) => format!("**{}**", fmt_ratio(*r)),
                     Some(_) => "—".into(),
                     None if v.status == VariantStatus::Unavailable => "not run".into(),
+                    // The runs gave the headline but not this figure: not measured.
+                    None if !std::ptr::eq(m, &w.metrics[0]) && w.metrics[0].by_variant.contains_key(&v.id) => {
+                        "—".into()
+                    }
                     None => "failed".into(),
                 };
                 let _ = write!(row, " {text} |");
@@ -841,13 +853,23 @@ mod tests {
                 Variant::ChromiumJs,
                 false,
                 1,
-                &[("delivered_pps", 4_000.0), ("loss_pct", 60.0), ("cpu_us_per_datagram", 100.0)],
+                &[
+                    ("delivered_pps", 4_000.0),
+                    ("loss_pct", 60.0),
+                    ("cpu_us_per_datagram", 100.0),
+                    ("cpu_page_us_per_datagram", 40.0),
+                ],
             ),
             run(
                 Variant::ChromiumJspi,
                 false,
                 1,
-                &[("delivered_pps", 3_000.0), ("loss_pct", 70.0), ("cpu_us_per_datagram", 150.0)],
+                &[
+                    ("delivered_pps", 3_000.0),
+                    ("loss_pct", 70.0),
+                    ("cpu_us_per_datagram", 150.0),
+                    ("cpu_page_us_per_datagram", 50.0),
+                ],
             ),
         ];
         let metrics = summarise(Workload::UdpConstant, &runs, &variants);
@@ -894,6 +916,14 @@ mod tests {
             ),
             "{eff}"
         );
+        // The page's main thread: a row of its own, and the sentence that says what it counts.
+        assert!(
+            eff.contains(
+                "| udp-constant | page main-thread CPU per echoed datagram (µs) | 40.0 µs | **1.25×** | — |"
+            ),
+            "{eff}"
+        );
+        assert!(eff.contains("The page main-thread rows count only the renderer's main thread"), "{eff}");
         let md = r.markdown();
         assert!(md.contains("3,000 · **0.30×** · 0.75× js"));
         // node has the headline but no CPU figure; nobody has latencies here.

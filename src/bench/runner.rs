@@ -307,7 +307,7 @@ fn run_once(
         timeout_ms: 4000,
     };
     let _ = run_step(peer, &control("reset"), server.udp, server.tcp);
-    let cpu_before = cpu::tree_cpu_ms(server.child.id());
+    let cpu_before = cpu::tree_cpu(server.child.id());
     for step in steps {
         match run_step(peer, step, server.udp, server.tcp) {
             Ok(value) => raw.push(value),
@@ -317,10 +317,16 @@ fn run_once(
             }
         }
     }
-    // After the steps, before STAT: the server's CPU time over the run, kept with the steps'
-    // results so that the metrics can divide it by their units (model::server_cpu).
-    if let (Some(before), Some(after)) = (cpu_before, cpu::tree_cpu_ms(server.child.id())) {
-        raw.push(serde_json::json!({"kind": "cpu", "server_cpu_ms": after - before}));
+    // After the steps, before STAT: the server's CPU time over the run, and its split by
+    // process role, kept with the steps' results so that the metrics can divide it by their
+    // units (model::server_cpu, model::role_cpu).
+    if let (Some(before), Some(after)) = (cpu_before, cpu::tree_cpu(server.child.id())) {
+        let used = after.since(&before);
+        raw.push(serde_json::json!({
+            "kind": "cpu",
+            "server_cpu_ms": used.total_ms,
+            "by_role_ms": used.by_role_ms,
+        }));
     }
     let counters = run_step(peer, &control("stat"), server.udp, server.tcp).ok();
     // Drain what the server printed meanwhile (kept for the failure message).

@@ -47,27 +47,6 @@ fn parse_stat(line: &str) -> Option<ProcStat> {
     })
 }
 
-/// Total ticks of `root` and all its descendants among `procs`.
-fn tree_ticks(procs: &[ProcStat], root: u32) -> Option<u64> {
-    let mut children: HashMap<u32, Vec<&ProcStat>> = HashMap::new();
-    let mut found = None;
-    for p in procs {
-        children.entry(p.ppid).or_default().push(p);
-        if p.pid == root {
-            found = Some(p);
-        }
-    }
-    let mut total = 0;
-    let mut stack = vec![found?];
-    while let Some(p) = stack.pop() {
-        total += p.ticks;
-        if let Some(c) = children.get(&p.pid) {
-            stack.extend(c.iter().copied());
-        }
-    }
-    Some(total)
-}
-
 /// The pids of `root` and all its descendants among `procs` (`root` first); empty when
 /// `root` is not among them.
 fn tree_pids(procs: &[ProcStat], root: u32) -> Vec<u32> {
@@ -159,11 +138,11 @@ impl TreeCpu {
     }
 }
 
-/// Split `procs` of one tree into roles: `(pid, role, ticks, main-thread ticks)` per process,
+/// Split the processes of one tree into roles: `(role, ticks, main-thread ticks)` per process,
 /// where the main-thread ticks count only for renderers.
-fn split_ticks(procs: &[(u32, Role, u64, u64)]) -> BTreeMap<&'static str, u64> {
+fn split_ticks(procs: &[(Role, u64, u64)]) -> BTreeMap<&'static str, u64> {
     let mut out = BTreeMap::new();
-    for &(_, r, ticks, main) in procs {
+    for &(r, ticks, main) in procs {
         let mut add = |k: &'static str, t: u64| *out.entry(k).or_insert(0) += t;
         match r {
             Role::Renderer => {
@@ -201,23 +180,20 @@ fn ticks_to_ms(ticks: u64) -> f64 {
     ticks as f64 * 1000.0 / hz
 }
 
-/// CPU milliseconds used so far by process `root` and its descendants (user and system
-/// time, reaped children included); `None` when `/proc` is unavailable or `root` is gone.
-/// The difference of two readings is what the tree used in between.
-pub fn tree_cpu_ms(root: u32) -> Option<f64> {
-    let procs = read_procs()?;
-    Some(ticks_to_ms(tree_ticks(&procs, root)?))
-}
-
-/// [`tree_cpu_ms`] with the split by role: one pass over `/proc`, plus each process's
-/// `cmdline` and each renderer's main thread (`/proc/<pid>/task/<pid>/stat`, fields 14–15).
-/// `None` when `/proc` is unavailable or `root` is gone.
+/// CPU time used so far by process `root` and its descendants, in total and by role: one pass
+/// over `/proc`, plus each process's `cmdline` and each renderer's main thread
+/// (`/proc/<pid>/task/<pid>/stat`, fields 14–15). `None` when `/proc` is unavailable or `root`
+/// is gone. The difference of two readings ([`TreeCpu::since`]) is what the tree used in
+/// between.
 pub fn tree_cpu(root: u32) -> Option<TreeCpu> {
     let procs = read_procs()?;
-    let total = tree_ticks(&procs, root)?;
     let by_pid: HashMap<u32, &ProcStat> = procs.iter().map(|p| (p.pid, p)).collect();
+    let pids = tree_pids(&procs, root);
+    if pids.is_empty() {
+        return None;
+    }
     let mut rows = Vec::new();
-    for pid in tree_pids(&procs, root) {
+    for pid in pids {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let r = role(&cmdline);
         let main = if r == Role::Renderer {
@@ -229,8 +205,9 @@ pub fn tree_cpu(root: u32) -> Option<TreeCpu> {
         } else {
             0
         };
-        rows.push((pid, r, by_pid[&pid].ticks, main));
+        rows.push((r, by_pid[&pid].ticks, main));
     }
+    let total = rows.iter().map(|&(_, ticks, _)| ticks).sum();
     let by_role_ms = split_ticks(&rows)
         .into_iter()
         .map(|(k, t)| (k.to_string(), ticks_to_ms(t)))
@@ -261,9 +238,11 @@ mod tests {
     fn sums_the_tree_below_the_root_only() {
         let p = |pid, ppid, ticks| ProcStat { pid, ppid, ticks };
         let procs = [p(1, 0, 1000), p(10, 1, 5), p(11, 10, 7), p(12, 11, 11), p(20, 1, 100)];
-        assert_eq!(tree_ticks(&procs, 10), Some(23));
-        assert_eq!(tree_ticks(&procs, 20), Some(100));
-        assert_eq!(tree_ticks(&procs, 99), None);
+        let ticks: HashMap<u32, u64> = procs.iter().map(|p| (p.pid, p.ticks)).collect();
+        let sum = |root| tree_pids(&procs, root).iter().map(|pid| ticks[pid]).sum::<u64>();
+        assert_eq!(sum(10), 23);
+        assert_eq!(sum(20), 100);
+        assert!(tree_pids(&procs, 99).is_empty());
     }
 
     #[test]
@@ -285,12 +264,12 @@ mod tests {
     #[test]
     fn splits_a_renderer_into_its_main_thread_and_the_rest() {
         let rows = [
-            (1, Role::Other, 40, 0),
-            (2, Role::Browser, 30, 0),
-            (3, Role::Renderer, 500, 320),
-            (4, Role::Renderer, 10, 10),
-            (5, Role::NetworkService, 200, 0),
-            (6, Role::OtherChromium, 7, 0),
+            (Role::Other, 40, 0),
+            (Role::Browser, 30, 0),
+            (Role::Renderer, 500, 320),
+            (Role::Renderer, 10, 10),
+            (Role::NetworkService, 200, 0),
+            (Role::OtherChromium, 7, 0),
         ];
         let split = split_ticks(&rows);
         assert_eq!(split[PAGE_THREAD], 330);
@@ -329,7 +308,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn reads_this_process_as_other_and_its_total_as_tree_cpu_ms_does() {
+    fn reads_this_process_as_other_and_splits_all_of_its_time() {
         let t = tree_cpu(std::process::id()).expect("this process is in /proc");
         assert!(t.by_role_ms.contains_key(OTHER), "{t:?}");
         assert!(!t.by_role_ms.contains_key(PAGE_THREAD), "{t:?}");
@@ -344,9 +323,9 @@ mod tests {
             .args(["-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"])
             .spawn()
             .expect("sh runs");
-        let before = tree_cpu_ms(std::process::id()).expect("this process is in /proc");
+        let before = tree_cpu(std::process::id()).expect("this process is in /proc").total_ms;
         child.wait().expect("sh ends");
-        let after = tree_cpu_ms(std::process::id()).expect("this process is in /proc");
+        let after = tree_cpu(std::process::id()).expect("this process is in /proc").total_ms;
         // The reaped child's time is in this process's cutime/cstime now.
         assert!(after - before >= 10.0, "before {before} ms, after {after} ms");
     }

@@ -85,32 +85,46 @@ fn tcp_step(cmd: &str, extra: &[String], timeout_ms: u64) -> Step {
     Step { args, timeout_ms }
 }
 
-/// The server's CPU milliseconds over the run, which the runner appends to the steps' results
-/// as `{"kind": "cpu", "server_cpu_ms": x}` ([`super::cpu`]).
-fn server_cpu(s: &[Value]) -> Option<f64> {
-    let cpu = s.iter().rev().find(|v| v.get("kind").and_then(Value::as_str) == Some("cpu"))?;
-    field(cpu, "server_cpu_ms")
+/// The record of the server's CPU time over the run, which the runner appends to the steps'
+/// results as `{"kind": "cpu", "server_cpu_ms": x, "by_role_ms": {role: ms}}` ([`super::cpu`]).
+fn cpu_record(s: &[Value]) -> Option<&Value> {
+    s.iter().rev().find(|v| v.get("kind").and_then(Value::as_str) == Some("cpu"))
 }
 
-/// `per` units of work at a cost of the server's CPU time: CPU µs per unit (`None` when no
-/// unit was done).
-fn cpu_us_per(s: &[Value], per: f64) -> Option<f64> {
-    (per > 0.0).then(|| server_cpu(s).map(|ms| ms * 1000.0 / per)).flatten()
+/// The server's CPU milliseconds over the run (its whole process tree).
+fn server_cpu(s: &[Value]) -> Option<f64> {
+    field(cpu_record(s)?, "server_cpu_ms")
 }
 
 /// The CPU milliseconds of one role of the server's tree over the run
-/// (`{"kind": "cpu", "by_role_ms": {role: x}}`, [`super::cpu::TreeCpu`]); `None` for a
-/// variant without that role (native and node have no page thread) and in reports from
-/// before the split existed.
+/// ([`super::cpu::TreeCpu::by_role_ms`]); `None` for a variant without that role (native and
+/// node have no page thread) and in reports from before the split existed.
 fn role_cpu(s: &[Value], role: &str) -> Option<f64> {
-    let cpu = s.iter().rev().find(|v| v.get("kind").and_then(Value::as_str) == Some("cpu"))?;
-    cpu.get("by_role_ms")?.get(role)?.as_f64()
+    cpu_record(s)?.get("by_role_ms")?.get(role)?.as_f64()
 }
 
-/// CPU µs of the page's main thread per unit of work (see [`role_cpu`]).
-fn page_us_per(s: &[Value], per: f64) -> Option<f64> {
-    (per > 0.0).then(|| role_cpu(s, super::cpu::PAGE_THREAD).map(|ms| ms * 1000.0 / per)).flatten()
+/// `ms` spread over `per` units of work: µs per unit (`None` when no unit was done).
+fn us_per(ms: Option<f64>, per: f64) -> Option<f64> {
+    (per > 0.0).then(|| ms.map(|ms| ms * 1000.0 / per)).flatten()
 }
+
+/// Server CPU µs per unit of work.
+fn cpu_us_per(s: &[Value], per: f64) -> Option<f64> {
+    us_per(server_cpu(s), per)
+}
+
+/// CPU µs of the page's main thread per unit of work.
+fn page_us_per(s: &[Value], per: f64) -> Option<f64> {
+    us_per(role_cpu(s, super::cpu::PAGE_THREAD), per)
+}
+
+const UDP_CPU: MetricDef = MetricDef {
+    id: "cpu_us_per_datagram",
+    label: "server CPU per echoed datagram",
+    unit: "µs",
+    better: Better::Lower,
+    extract: |s| cpu_us_per(s, field(&s[0], "received")?),
+};
 
 /// The page's main thread: where every browser variant's sockets live, and under JSPI the
 /// program too. The rest of Chromium (network service, renderer IO thread) costs about the
@@ -122,14 +136,6 @@ const UDP_PAGE_CPU: MetricDef = MetricDef {
     unit: "µs",
     better: Better::Lower,
     extract: |s| page_us_per(s, field(&s[0], "received")?),
-};
-
-const UDP_CPU: MetricDef = MetricDef {
-    id: "cpu_us_per_datagram",
-    label: "server CPU per echoed datagram",
-    unit: "µs",
-    better: Better::Lower,
-    extract: |s| cpu_us_per(s, field(&s[0], "received")?),
 };
 
 const DELIVERED: MetricDef = MetricDef {

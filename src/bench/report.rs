@@ -235,6 +235,20 @@ fn fmt_ratio(r: f64) -> String {
     }
 }
 
+/// What a table shows for variant `v` where figure `i` of workload `w` has no value: "not
+/// run" for a variant that could not be built or started; "—" (not measured) for a secondary
+/// figure of a variant that has the headline (a CPU split that native lacks, say); else
+/// "failed".
+fn absent_cell(w: &WorkloadReport, i: usize, v: &VariantReport) -> &'static str {
+    if v.status == VariantStatus::Unavailable {
+        "not run"
+    } else if i > 0 && w.metrics[0].by_variant.contains_key(&v.id) {
+        "—"
+    } else {
+        "failed"
+    }
+}
+
 fn cell_text(cell: &Cell, unit: &str, repeats: usize) -> String {
     let s = &cell.summary;
     let mut t = fmt_value(s.median, unit);
@@ -307,12 +321,11 @@ impl Report {
                 let name = if i == 0 { w.title.as_str() } else { "" };
                 let mut row = format!("| {} | {} ({}) {} |", name, m.label, m.unit, arrow);
                 for v in &self.variants {
-                    let text = match (v.status, m.by_variant.get(&v.id)) {
-                        (VariantStatus::Unavailable, _) => "not run".to_string(),
-                        (_, Some(cell)) => cell_text(cell, &m.unit, self.settings.repeats),
-                        // The runs gave the headline but not this figure: not measured.
-                        (_, None) if i > 0 && headline.contains_key(&v.id) => "—".to_string(),
-                        (_, None) => "failed".to_string(),
+                    let text = match m.by_variant.get(&v.id) {
+                        Some(cell) if v.status != VariantStatus::Unavailable => {
+                            cell_text(cell, &m.unit, self.settings.repeats)
+                        }
+                        _ => absent_cell(w, i, v).to_string(),
                     };
                     let _ = write!(row, " {text} |");
                 }
@@ -474,11 +487,15 @@ impl Report {
             ids.join(" | ")
         );
         let _ = writeln!(md, "|---|---|---|{}", "---|".repeat(ids.len()));
+        // (workload, index of the figure in it, figure): the headline, then the CPU figures.
         let rows = self.workloads.iter().flat_map(|w| {
-            let cpu = w.metrics.iter().skip(1).filter(|m| m.id.starts_with("cpu_") && !m.by_variant.is_empty());
-            w.metrics.first().into_iter().chain(cpu).map(move |m| (w, m))
+            w.metrics
+                .iter()
+                .enumerate()
+                .filter(|(i, m)| *i == 0 || (m.id.starts_with("cpu_") && !m.by_variant.is_empty()))
+                .map(move |(i, m)| (w, i, m))
         });
-        for (w, m) in rows {
+        for (w, i, m) in rows {
             let js = m
                 .by_variant
                 .get(Variant::ChromiumJs.id())
@@ -492,12 +509,7 @@ impl Report {
                         ..
                     }) => format!("**{}**", fmt_ratio(*r)),
                     Some(_) => "—".into(),
-                    None if v.status == VariantStatus::Unavailable => "not run".into(),
-                    // The runs gave the headline but not this figure: not measured.
-                    None if !std::ptr::eq(m, &w.metrics[0]) && w.metrics[0].by_variant.contains_key(&v.id) => {
-                        "—".into()
-                    }
-                    None => "failed".into(),
+                    None => absent_cell(w, i, v).into(),
                 };
                 let _ = write!(row, " {text} |");
             }
